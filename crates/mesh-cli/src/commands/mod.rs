@@ -1,0 +1,31 @@
+//! One module per subcommand; [`run`] dispatches and maps results to exit codes.
+
+mod crd;
+
+use std::io::Write;
+
+use crate::cli::{Cli, Command};
+
+/// Exit status of a command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Status {
+    /// Done.
+    Ok = 0,
+    /// Input rejected; nothing written to stdout.
+    Rejected = 1,
+    /// Bad usage (clap exits with 2 on its own).
+    Usage = 2,
+}
+
+/// Runs `cli`, writing results to `out` and diagnostics to `err`.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Status {
+    match cli.command {
+        Command::Crd { output } => crd::run(output, out, err),
+    }
+}
+
+/// Writes `error` with its causes as one `error: …` line.
+pub(crate) fn report(err: &mut dyn Write, error: &dyn std::error::Error) {
+    let _ = writeln!(err, "error: {}", mesh_core::error_chain(error));
+}

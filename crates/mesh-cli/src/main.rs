@@ -1,0 +1,25 @@
+//! `mesh`: convert, validate and manage Pulsar Functions and connectors as Function Mesh resources.
+//!
+//! This binary only parses arguments, reads and writes files and streams, and calls into
+//! `mesh-core`; every rule lives in the libraries.
+
+mod cli;
+mod commands;
+mod output;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let mut out = stdout.lock();
+    let mut err = stderr.lock();
+    let status = commands::run(cli, &mut out, &mut err);
+    let _ = out.flush();
+    let _ = err.flush();
+    ExitCode::from(status as u8)
+}
