@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     let stderr = std::io::stderr();
     let mut out = stdout.lock();
     let mut err = stderr.lock();
-    let status = commands::run(cli, &mut out, &mut err);
+    let status = commands::run(&cli, &mut out, &mut err);
     let _ = out.flush();
     let _ = err.flush();
     ExitCode::from(status as u8)

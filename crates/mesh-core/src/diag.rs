@@ -37,12 +37,20 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at `path`.
     pub fn error(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, path: path.into(), message: message.into() }
+        Self {
+            severity: Severity::Error,
+            path: path.into(),
+            message: message.into(),
+        }
     }
 
     /// A warning at `path`.
     pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, path: path.into(), message: message.into() }
+        Self {
+            severity: Severity::Warning,
+            path: path.into(),
+            message: message.into(),
+        }
     }
 
     /// The same diagnostic with `prefix` put in front of its path (`spec` + `replicas` = `spec.replicas`).
@@ -55,7 +63,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() { "<document>" } else { &self.path };
+        let path = if self.path.is_empty() {
+            "<document>"
+        } else {
+            &self.path
+        };
         write!(f, "{}: {}: {}", self.severity, path, self.message)
     }
 }

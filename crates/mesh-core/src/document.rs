@@ -94,7 +94,10 @@ pub fn parse_one<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Diagnostics> {
     let mut docs = parse_documents(bytes).map_err(|e| Diagnostics::from_iter([e.to_diagnostic()]))?;
     match docs.len() {
         1 => from_value(docs.remove(0)),
-        0 => Err(Diagnostics::from_iter([Diagnostic::error("", "the input holds no document")])),
+        0 => Err(Diagnostics::from_iter([Diagnostic::error(
+            "",
+            "the input holds no document",
+        )])),
         n => Err(Diagnostics::from_iter([Diagnostic::error(
             "",
             format!("expected one document, found {n}"),
@@ -122,7 +125,11 @@ pub fn from_value<T: DeserializeOwned>(mut value: Value) -> Result<T, Diagnostic
                     diags.error(path.clone(), e.inner().to_string());
                 }
                 // A repeated error (a required field still missing) removes the parent instead.
-                let depth = if repeated { segments.len().saturating_sub(1) } else { segments.len() };
+                let depth = if repeated {
+                    segments.len().saturating_sub(1)
+                } else {
+                    segments.len()
+                };
                 if !remove_at(&mut value, &segments[..depth]) {
                     return Err(diags);
                 }
@@ -181,6 +188,7 @@ fn remove_at(root: &mut Value, path: &[Segment]) -> bool {
 mod tests {
     use super::*;
     use serde::Deserialize;
+    use std::fmt::Write as _;
 
     #[derive(Debug, Deserialize, PartialEq)]
     struct Inner {
@@ -206,7 +214,10 @@ mod tests {
     #[test]
     fn reads_multi_document_yaml_and_skips_empty_documents() {
         let docs = parse_documents(b"a: 1\n---\n---\nb: 2\n").unwrap();
-        assert_eq!(docs, vec![serde_json::json!({"a": 1}), serde_json::json!({"b": 2})]);
+        assert_eq!(
+            docs,
+            vec![serde_json::json!({"a": 1}), serde_json::json!({"b": 2})]
+        );
     }
 
     #[test]
@@ -219,7 +230,11 @@ mod tests {
     fn duplicate_yaml_keys_are_rejected() {
         let err = parse_documents(b"a: 1\na: 2\n").unwrap_err();
         assert!(matches!(err, ParseError::Yaml(_)));
-        assert!(err.to_diagnostic().message.contains("duplicate"), "{}", err.to_diagnostic().message);
+        assert!(
+            err.to_diagnostic().message.contains("duplicate"),
+            "{}",
+            err.to_diagnostic().message
+        );
     }
 
     #[test]
@@ -227,9 +242,8 @@ mod tests {
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         let mut prev = 'a';
         for name in 'b'..='k' {
-            bomb.push_str(&format!(
-                "{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
-            ));
+            let refs = vec![format!("*{prev}"); 10].join(", ");
+            writeln!(bomb, "{name}: &{name} [{refs}]").unwrap();
             prev = name;
         }
         assert!(parse_documents(bomb.as_bytes()).is_err());
@@ -248,9 +262,20 @@ mod tests {
         let diags = from_value::<Outer>(v).unwrap_err();
         let lines: Vec<String> = diags.iter().map(ToString::to_string).collect();
         assert_eq!(lines.len(), 3, "{lines:?}");
-        assert!(lines[0].starts_with("error: name: invalid type: integer `3`"), "{lines:?}");
-        assert!(lines.iter().any(|l| l.starts_with("error: parallelism: invalid type: string \"two\"")));
-        assert!(lines.iter().any(|l| l.starts_with("error: specs.t.size: invalid type: string \"big\"")));
+        assert!(
+            lines[0].starts_with("error: name: invalid type: integer `3`"),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("error: parallelism: invalid type: string \"two\""))
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("error: specs.t.size: invalid type: string \"big\""))
+        );
     }
 
     #[test]

@@ -9,7 +9,9 @@ use crate::output;
 pub fn run(format: Format, out: &mut dyn Write, err: &mut dyn Write) -> Status {
     let docs: Result<Vec<serde_json::Value>, _> =
         mesh_core::crd::crds().iter().map(serde_json::to_value).collect();
-    let result = docs.map_err(output::OutputError::Json).and_then(|docs| output::write(out, &docs, format));
+    let result = docs
+        .map_err(output::OutputError::Json)
+        .and_then(|docs| output::write(out, &docs, format));
     match result {
         Ok(()) => Status::Ok,
         Err(e) => {

@@ -14,14 +14,12 @@ pub enum Status {
     Ok = 0,
     /// Input rejected; nothing written to stdout.
     Rejected = 1,
-    /// Bad usage (clap exits with 2 on its own).
-    Usage = 2,
 }
 
 /// Runs `cli`, writing results to `out` and diagnostics to `err`.
-pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Status {
-    match cli.command {
-        Command::Crd { output } => crd::run(output, out, err),
+pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Status {
+    match &cli.command {
+        Command::Crd { output } => crd::run(*output, out, err),
     }
 }
 

@@ -17,8 +17,8 @@ pub use common::{
     AuthConfig, BatchSourceConfig, ConsumerConfig, CryptoConfig, CryptoSecret, GenericAuth, GenericRuntime,
     GoRuntime, InputConf, JavaRuntime, Log4jConfigFileType, LogConfigRef, LogFormat, LogLevel, LogTopicAgent,
     OAuth2Config, OutputConf, ProcessingGuarantee, ProducerConfig, PulsarMessaging, PulsarStateStore,
-    PulsarStateStoreJavaProvider, PythonRuntime, RotatePolicy, RuntimeLogConfig, SecretRef, SinkConnectorSpec,
-    SourceConnectorSpec, StatefulConfig, SubscriptionPosition, TlsConfig, WindowConfig,
+    PulsarStateStoreJavaProvider, PythonRuntime, RotatePolicy, RuntimeLogConfig, SecretRef,
+    SinkConnectorSpec, SourceConnectorSpec, StatefulConfig, SubscriptionPosition, TlsConfig, WindowConfig,
 };
 pub use function::{Function, FunctionSpec};
 pub use mesh::{FunctionMesh, FunctionMeshSpec};

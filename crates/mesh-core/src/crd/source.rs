@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::common::{
-    BatchSourceConfig, GenericRuntime, GoRuntime, JavaRuntime, LogTopicAgent, OutputConf, ProcessingGuarantee,
-    PulsarMessaging, PythonRuntime, SecretRef, StatefulConfig,
+    BatchSourceConfig, GenericRuntime, GoRuntime, JavaRuntime, LogTopicAgent, OutputConf,
+    ProcessingGuarantee, PulsarMessaging, PythonRuntime, SecretRef, StatefulConfig,
 };
 use super::pod::PodPolicy;
 use super::status::ComponentStatus;

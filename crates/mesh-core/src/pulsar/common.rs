@@ -183,7 +183,11 @@ pub struct BatchingConfig {
 impl BatchingConfig {
     /// What `new BatchingConfig()` holds in Pulsar: enabled, 10 ms publish delay.
     pub fn pulsar_default() -> Self {
-        Self { enabled: Some(true), batching_max_publish_delay_ms: Some(10), ..Self::default() }
+        Self {
+            enabled: Some(true),
+            batching_max_publish_delay_ms: Some(10),
+            ..Self::default()
+        }
     }
 }
 
@@ -283,17 +287,34 @@ mod tests {
         let mut d = Diagnostics::new();
         c.unknown_fields("inputSpecs.t", &mut d);
         let paths: Vec<_> = d.iter().map(|d| d.path.as_str()).collect();
-        assert_eq!(paths, ["inputSpecs.t.recieverQueueSize", "inputSpecs.t.cryptoConfig.x"]);
+        assert_eq!(
+            paths,
+            ["inputSpecs.t.recieverQueueSize", "inputSpecs.t.cryptoConfig.x"]
+        );
         assert!(!d.has_errors());
         assert!(serde_json::to_string(&c).unwrap().contains("recieverQueueSize"));
     }
 
     #[test]
     fn resources_merge_member_by_member() {
-        let defaults = Resources { cpu: Some(0.5), ram: Some(2048), disk: None, unknown: Extra::new() };
-        let config = Resources { cpu: Some(2.0), ..Resources::default() };
+        let defaults = Resources {
+            cpu: Some(0.5),
+            ram: Some(2048),
+            disk: None,
+            unknown: Extra::new(),
+        };
+        let config = Resources {
+            cpu: Some(2.0),
+            ..Resources::default()
+        };
         let merged = Resources::merge_with_default(Some(&defaults), Some(&config));
-        assert_eq!((merged.cpu, merged.ram, merged.disk), (Some(2.0), Some(2048), Some(Resources::DEFAULT_DISK)));
-        assert_eq!(Resources::merge_with_default(None, None), Resources::pulsar_default());
+        assert_eq!(
+            (merged.cpu, merged.ram, merged.disk),
+            (Some(2.0), Some(2048), Some(Resources::DEFAULT_DISK))
+        );
+        assert_eq!(
+            Resources::merge_with_default(None, None),
+            Resources::pulsar_default()
+        );
     }
 }

@@ -134,9 +134,14 @@ mod tests {
 
     #[test]
     fn unknown_values_name_the_allowed_ones() {
-        let err = serde_json::from_str::<ProcessingGuarantees>("\"FOO\"").unwrap_err().to_string();
+        let err = serde_json::from_str::<ProcessingGuarantees>("\"FOO\"")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("unknown variant `FOO`"), "{err}");
-        assert!(err.contains("`ATLEAST_ONCE`, `ATMOST_ONCE`, `EFFECTIVELY_ONCE`, `MANUAL`"), "{err}");
+        assert!(
+            err.contains("`ATLEAST_ONCE`, `ATMOST_ONCE`, `EFFECTIVELY_ONCE`, `MANUAL`"),
+            "{err}"
+        );
         assert!(serde_json::from_str::<SubscriptionInitialPosition>("\"latest\"").is_err());
     }
 

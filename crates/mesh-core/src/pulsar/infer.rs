@@ -39,7 +39,8 @@ impl FunctionConfig {
             c.namespace = Some(DEFAULT_NAMESPACE.to_owned());
         }
         c.parallelism.get_or_insert(DEFAULT_PARALLELISM);
-        c.max_pending_async_requests.get_or_insert(DEFAULT_MAX_PENDING_ASYNC_REQUESTS);
+        c.max_pending_async_requests
+            .get_or_insert(DEFAULT_MAX_PENDING_ASYNC_REQUESTS);
         if worker_forwards_source_message_property {
             c.forward_source_message_property.get_or_insert(true);
         } else {
@@ -140,35 +141,69 @@ mod tests {
         };
         let i = c.infer_missing(true);
         assert_eq!(i.name.as_deref(), Some("WordCount"));
-        assert_eq!((i.tenant.as_deref(), i.namespace.as_deref()), (Some("public"), Some("default")));
-        assert_eq!((i.parallelism, i.max_pending_async_requests), (Some(1), Some(1000)));
+        assert_eq!(
+            (i.tenant.as_deref(), i.namespace.as_deref()),
+            (Some("public"), Some("default"))
+        );
+        assert_eq!(
+            (i.parallelism, i.max_pending_async_requests),
+            (Some(1), Some(1000))
+        );
         assert_eq!(i.forward_source_message_property, Some(true));
         assert_eq!(i.runtime, Some(Runtime::Python));
         assert_eq!(i.auto_ack, Some(false));
         let w = i.window_config.unwrap();
-        assert_eq!((w.sliding_interval_count, w.max_lag_ms, w.watermark_emit_interval_ms), (Some(10), Some(0), Some(1000)));
+        assert_eq!(
+            (
+                w.sliding_interval_count,
+                w.max_lag_ms,
+                w.watermark_emit_interval_ms
+            ),
+            (Some(10), Some(0), Some(1000))
+        );
     }
 
     #[test]
     fn worker_switch_forces_forwarding_off() {
-        let c = FunctionConfig { forward_source_message_property: Some(true), ..FunctionConfig::default() };
+        let c = FunctionConfig {
+            forward_source_message_property: Some(true),
+            ..FunctionConfig::default()
+        };
         assert_eq!(c.infer_missing(false).forward_source_message_property, None);
     }
 
     #[test]
     fn jar_wins_over_py_and_function_type_fills_jar() {
-        let c = FunctionConfig { jar: Some(String::new()), py: Some("a.py".into()), ..FunctionConfig::default() };
+        let c = FunctionConfig {
+            jar: Some(String::new()),
+            py: Some("a.py".into()),
+            ..FunctionConfig::default()
+        };
         assert_eq!(c.infer_missing(true).runtime, Some(Runtime::Java));
-        let t = FunctionConfig { function_type: Some("exclamation".into()), ..FunctionConfig::default() };
-        assert_eq!(t.infer_missing(true).jar.as_deref(), Some("builtin://exclamation"));
+        let t = FunctionConfig {
+            function_type: Some("exclamation".into()),
+            ..FunctionConfig::default()
+        };
+        assert_eq!(
+            t.infer_missing(true).jar.as_deref(),
+            Some("builtin://exclamation")
+        );
     }
 
     #[test]
     fn connector_inference_uses_type_shortcuts() {
-        let s = SinkConfig { sink_type: Some("jdbc-postgres".into()), ..SinkConfig::default() }.infer_missing();
+        let s = SinkConfig {
+            sink_type: Some("jdbc-postgres".into()),
+            ..SinkConfig::default()
+        }
+        .infer_missing();
         assert_eq!(s.archive.as_deref(), Some("builtin://jdbc-postgres"));
         assert_eq!(s.parallelism, Some(1));
-        let s = SourceConfig { source_type: Some("kafka".into()), ..SourceConfig::default() }.infer_missing();
+        let s = SourceConfig {
+            source_type: Some("kafka".into()),
+            ..SourceConfig::default()
+        }
+        .infer_missing();
         assert_eq!(s.archive.as_deref(), Some("builtin://kafka"));
     }
 }

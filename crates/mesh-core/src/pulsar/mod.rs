@@ -46,6 +46,9 @@ pub trait UnknownFields {
 
 pub(crate) fn warn_unknown(extra: &Extra, path: &str, out: &mut Diagnostics) {
     for key in extra.keys() {
-        out.warning(join(path, key), "unknown field, ignored (Pulsar would drop it silently)");
+        out.warning(
+            join(path, key),
+            "unknown field, ignored (Pulsar would drop it silently)",
+        );
     }
 }

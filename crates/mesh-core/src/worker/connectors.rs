@@ -84,8 +84,13 @@ impl ConnectorDefinition {
             Some(r) if r.ends_with('/') => r.to_owned(),
             Some(r) => format!("{r}/"),
         };
-        let tag = non_blank(self.image_tag.as_ref()).or(self.version.as_deref()).unwrap_or_default();
-        format!("{registry}{}:{tag}", self.image_repository.as_deref().unwrap_or_default())
+        let tag = non_blank(self.image_tag.as_ref())
+            .or(self.version.as_deref())
+            .unwrap_or_default();
+        format!(
+            "{registry}{}:{tag}",
+            self.image_repository.as_deref().unwrap_or_default()
+        )
     }
 
     /// `connectors/<jarFullName>`, else `connectors/<id>-<version>.nar`.
@@ -127,7 +132,10 @@ impl Catalogue {
     /// The connector named `name` (the part after `builtin://`); the last one wins on duplicates,
     /// as in the worker service's map.
     pub fn get(&self, name: &str) -> Option<&ConnectorDefinition> {
-        self.connectors.iter().rev().find(|c| c.name.as_deref() == Some(name))
+        self.connectors
+            .iter()
+            .rev()
+            .find(|c| c.name.as_deref() == Some(name))
     }
 
     /// Connectors that have a source class, sorted by name.
@@ -173,8 +181,14 @@ mod tests {
 
     #[test]
     fn image_registry_rules() {
-        assert_eq!(def(Some("")).image(), "privateregistry.io/streamnative/pulsar-io-test:2.7.0");
-        assert_eq!(def(None).image(), "docker.io/privateregistry.io/streamnative/pulsar-io-test:2.7.0");
+        assert_eq!(
+            def(Some("")).image(),
+            "privateregistry.io/streamnative/pulsar-io-test:2.7.0"
+        );
+        assert_eq!(
+            def(None).image(),
+            "docker.io/privateregistry.io/streamnative/pulsar-io-test:2.7.0"
+        );
         let mut d = def(Some("reg.example"));
         d.image_repository = Some("sn/pulsar-io-test".into());
         d.image_tag = Some("3.0".into());

@@ -139,7 +139,10 @@ pub struct CustomConfig {
     pub unknown: Extra,
 }
 
-fn merged(a: Option<&BTreeMap<String, String>>, b: Option<&BTreeMap<String, String>>) -> BTreeMap<String, String> {
+fn merged(
+    a: Option<&BTreeMap<String, String>>,
+    b: Option<&BTreeMap<String, String>>,
+) -> BTreeMap<String, String> {
     let mut out = a.cloned().unwrap_or_default();
     out.extend(b.cloned().unwrap_or_default());
     out
@@ -212,12 +215,16 @@ impl CustomConfig {
 
     /// The annotation key that maps client roles to OAuth2 key secrets.
     pub fn oauth2_secret_annotation_key(&self) -> &str {
-        self.oauth2_secret_annotation_key.as_deref().unwrap_or(DEFAULT_OAUTH2_SECRET_ANNOTATION_KEY)
+        self.oauth2_secret_annotation_key
+            .as_deref()
+            .unwrap_or(DEFAULT_OAUTH2_SECRET_ANNOTATION_KEY)
     }
 
     /// The configured extra dependencies directory, or `/pulsar/lib/`.
     pub fn extra_dependencies_dir(&self) -> &str {
-        self.extra_dependencies_dir.as_deref().unwrap_or(DEFAULT_EXTRA_DEPENDENCIES_DIR)
+        self.extra_dependencies_dir
+            .as_deref()
+            .unwrap_or(DEFAULT_EXTRA_DEPENDENCIES_DIR)
     }
 }
 
@@ -268,7 +275,10 @@ mod tests {
     #[test]
     fn kind_maps_overlay_the_common_map() {
         let c = CustomConfig {
-            labels: Some(BTreeMap::from([("a".into(), "1".into()), ("b".into(), "1".into())])),
+            labels: Some(BTreeMap::from([
+                ("a".into(), "1".into()),
+                ("b".into(), "1".into()),
+            ])),
             sink_labels: Some(BTreeMap::from([("b".into(), "2".into())])),
             ..CustomConfig::default()
         };
@@ -280,7 +290,10 @@ mod tests {
 
     #[test]
     fn sinks_use_their_own_init_containers() {
-        let named = |n: &str| Container { name: n.into(), ..Container::default() };
+        let named = |n: &str| Container {
+            name: n.into(),
+            ..Container::default()
+        };
         let c = CustomConfig {
             function_init_containers: Some(vec![named("f")]),
             sink_init_containers: Some(vec![named("s")]),

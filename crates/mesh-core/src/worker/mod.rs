@@ -143,9 +143,18 @@ impl UnknownFields for WorkerConfig {
             c.unknown_fields(&join(path, "functionsWorkerServiceCustomConfigs"), out);
         }
         for (key, r) in [
-            ("functionInstanceMinResources", &self.function_instance_min_resources),
-            ("functionInstanceMaxResources", &self.function_instance_max_resources),
-            ("functionInstanceResourceGranularities", &self.function_instance_resource_granularities),
+            (
+                "functionInstanceMinResources",
+                &self.function_instance_min_resources,
+            ),
+            (
+                "functionInstanceMaxResources",
+                &self.function_instance_max_resources,
+            ),
+            (
+                "functionInstanceResourceGranularities",
+                &self.function_instance_resource_granularities,
+            ),
         ] {
             if let Some(r) = r {
                 r.unknown_fields(&join(path, key), out);

@@ -76,11 +76,13 @@ impl CustomRuntimeOptions {
         let value: serde_json::Value = serde_json::from_str(text)
             .map_err(|e| Diagnostics::from_iter([fail(format!("invalid JSON: {e}"), "")]))?;
         if !value.is_object() {
-            return Err(Diagnostics::from_iter([fail("expected a JSON object".to_owned(), "")]));
+            return Err(Diagnostics::from_iter([fail(
+                "expected a JSON object".to_owned(),
+                "",
+            )]));
         }
-        crate::document::from_value(value).map_err(|diags| {
-            diags.into_iter().map(|d| fail(d.message, &d.path)).collect()
-        })
+        crate::document::from_value(value)
+            .map_err(|diags| diags.into_iter().map(|d| fail(d.message, &d.path)).collect())
     }
 
     /// `maxReplicas`, 0 when unset (the worker service's default).
@@ -185,7 +187,10 @@ mod tests {
     #[test]
     fn blank_and_null_mean_defaults() {
         for text in [None, Some(""), Some("  "), Some("null"), Some(" null ")] {
-            assert_eq!(CustomRuntimeOptions::parse(text, "customRuntimeOptions").unwrap(), CustomRuntimeOptions::default());
+            assert_eq!(
+                CustomRuntimeOptions::parse(text, "customRuntimeOptions").unwrap(),
+                CustomRuntimeOptions::default()
+            );
         }
     }
 
@@ -199,9 +204,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!((o.max_replicas(), o.managed()), (4, false));
-        assert_eq!(o.hpa_spec.unwrap().builtin_cpu_rule.as_deref(), Some("AverageUtilizationCPUPercent80"));
+        assert_eq!(
+            o.hpa_spec.unwrap().builtin_cpu_rule.as_deref(),
+            Some("AverageUtilizationCPUPercent80")
+        );
         let vpa = o.vpa_spec.unwrap();
-        assert_eq!(vpa.resource_policy.unwrap()[0].max_allowed.as_ref().unwrap()["cpu"], Quantity("2".into()));
+        assert_eq!(
+            vpa.resource_policy.unwrap()[0].max_allowed.as_ref().unwrap()["cpu"],
+            Quantity("2".into())
+        );
     }
 
     #[test]
@@ -209,15 +220,32 @@ mod tests {
         let e = CustomRuntimeOptions::parse(Some("{not json"), "customRuntimeOptions").unwrap_err();
         let d = e.iter().next().unwrap();
         assert_eq!(d.path, "customRuntimeOptions");
-        assert!(d.message.starts_with("customRuntimeOptions cannot be deserialized. invalid JSON: "), "{}", d.message);
+        assert!(
+            d.message
+                .starts_with("customRuntimeOptions cannot be deserialized. invalid JSON: "),
+            "{}",
+            d.message
+        );
 
-        let e = CustomRuntimeOptions::parse(Some(r#"{"maxReplicas":"many","managed":3}"#), "customRuntimeOptions")
-            .unwrap_err();
+        let e = CustomRuntimeOptions::parse(
+            Some(r#"{"maxReplicas":"many","managed":3}"#),
+            "customRuntimeOptions",
+        )
+        .unwrap_err();
         let paths: Vec<_> = e.iter().map(|d| d.path.as_str()).collect();
-        assert_eq!(paths, ["customRuntimeOptions.maxReplicas", "customRuntimeOptions.managed"]);
+        assert_eq!(
+            paths,
+            ["customRuntimeOptions.managed", "customRuntimeOptions.maxReplicas"]
+        );
 
         let e = CustomRuntimeOptions::parse(Some("[1,2]"), "customRuntimeOptions").unwrap_err();
-        assert!(e.iter().next().unwrap().message.ends_with("expected a JSON object"));
+        assert!(
+            e.iter()
+                .next()
+                .unwrap()
+                .message
+                .ends_with("expected a JSON object")
+        );
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Helpers shared by mesh-core's integration tests.
-#![allow(dead_code, missing_docs)]
+#![allow(dead_code, missing_docs, clippy::expect_used, clippy::unwrap_used)]
+
+pub mod arbitrary;
 
 use std::path::{Path, PathBuf};
 
