@@ -5,6 +5,7 @@
 
 mod cli;
 mod commands;
+mod input;
 mod output;
 
 use std::io::Write;
@@ -18,7 +19,8 @@ fn main() -> ExitCode {
     let stderr = std::io::stderr();
     let mut out = stdout.lock();
     let mut err = stderr.lock();
-    let status = commands::run(&cli, &mut out, &mut err);
+    let mut stdin = std::io::stdin().lock();
+    let status = commands::run(&cli, &mut stdin, &mut out, &mut err);
     let _ = out.flush();
     let _ = err.flush();
     ExitCode::from(status as u8)

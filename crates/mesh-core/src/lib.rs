@@ -18,10 +18,14 @@
 //! assert_eq!(config.infer_missing(true).name.as_deref(), Some("Exclaim"));
 //! ```
 
+pub mod convert;
 pub mod crd;
+pub mod detect;
 pub mod diag;
 pub mod document;
 pub mod pulsar;
+pub mod quantity;
+pub mod validate;
 pub mod worker;
 
 use std::fmt::Write as _;

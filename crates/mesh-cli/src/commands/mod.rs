@@ -1,8 +1,9 @@
 //! One module per subcommand; [`run`] dispatches and maps results to exit codes.
 
+mod convert;
 mod crd;
 
-use std::io::Write;
+use std::io::{Read, Write};
 
 use crate::cli::{Cli, Command};
 
@@ -14,11 +15,15 @@ pub enum Status {
     Ok = 0,
     /// Input rejected; nothing written to stdout.
     Rejected = 1,
+    /// Bad usage: an input or option that cannot be read.
+    Usage = 2,
 }
 
-/// Runs `cli`, writing results to `out` and diagnostics to `err`.
-pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Status {
+/// Runs `cli`, reading `-` from `stdin`, writing results to `out` and diagnostics to `err`.
+pub fn run(cli: &Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> Status {
     match &cli.command {
+        Command::Convert(args) => convert::run(args, convert::Mode::Convert, stdin, out, err),
+        Command::Validate(args) => convert::run(args, convert::Mode::Validate, stdin, out, err),
         Command::Crd { output } => crd::run(*output, out, err),
     }
 }

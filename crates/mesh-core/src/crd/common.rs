@@ -495,7 +495,7 @@ pub struct PulsarStateStoreJavaProvider {
     /// Provider class.
     pub class_name: String,
     /// Provider config.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "free_form")]
     pub config: Option<BTreeMap<String, Value>>,
 }
@@ -507,7 +507,7 @@ pub struct BatchSourceConfig {
     /// Discovery triggerer class.
     pub discovery_triggerer_class_name: String,
     /// Triggerer config.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "free_form")]
     pub discovery_triggerer_config: Option<BTreeMap<String, Value>>,
 }
@@ -529,7 +529,7 @@ pub struct SourceConnectorSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_class_name: Option<String>,
     /// Connector config.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "free_form")]
     pub configs: Option<BTreeMap<String, Value>>,
 }
@@ -548,7 +548,7 @@ pub struct SinkConnectorSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_class_name: Option<String>,
     /// Connector config.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "free_form")]
     pub configs: Option<BTreeMap<String, Value>>,
 }

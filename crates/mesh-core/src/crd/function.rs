@@ -52,14 +52,14 @@ pub struct FunctionSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// Instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "replicas_schema")]
     pub replicas: Option<i32>,
     /// Show the precise parallelism.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_precise_parallelism: Option<bool>,
     /// Minimum instances (HPA).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "min_replicas_schema")]
     pub min_replicas: Option<i32>,
     /// Image of the package downloader init container.
@@ -87,7 +87,7 @@ pub struct FunctionSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filebeat_image: Option<String>,
     /// User config.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "free_form")]
     pub func_config: Option<BTreeMap<String, Value>>,
     /// A source connector run inside the function.

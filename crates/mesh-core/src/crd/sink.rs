@@ -53,14 +53,14 @@ pub struct SinkSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sink_type: Option<String>,
     /// Instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "replicas_schema")]
     pub replicas: Option<i32>,
     /// Show the precise parallelism.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_precise_parallelism: Option<bool>,
     /// Minimum instances (HPA).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "min_replicas_schema")]
     pub min_replicas: Option<i32>,
     /// Image of the package downloader init container.
@@ -85,7 +85,7 @@ pub struct SinkSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filebeat_image: Option<String>,
     /// Connector config.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "free_form")]
     pub sink_config: Option<BTreeMap<String, Value>>,
     /// Container resources.

@@ -53,14 +53,14 @@ pub struct SourceSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_type: Option<String>,
     /// Instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "replicas_schema")]
     pub replicas: Option<i32>,
     /// Show the precise parallelism.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_precise_parallelism: Option<bool>,
     /// Minimum instances (HPA).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "min_replicas_schema")]
     pub min_replicas: Option<i32>,
     /// Image of the package downloader init container.
@@ -88,7 +88,7 @@ pub struct SourceSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_source_config: Option<BatchSourceConfig>,
     /// Connector config.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "free_form")]
     pub source_config: Option<BTreeMap<String, Value>>,
     /// Container resources.

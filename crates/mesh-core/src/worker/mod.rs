@@ -6,7 +6,7 @@ mod custom;
 mod factory;
 mod runtime_options;
 
-pub use connectors::{Catalogue, ConnectorDefinition};
+pub use connectors::{BYTES_TYPE_CLASS, Catalogue, ConnectorDefinition};
 pub use custom::{CustomConfig, OwnerReferenceConfig};
 pub use factory::FactoryConfig;
 pub use runtime_options::{CustomRuntimeOptions, HpaSpec, VpaContainerPolicy, VpaSpec, VpaUpdatePolicy};

@@ -2,6 +2,8 @@
 #![allow(dead_code, missing_docs, clippy::expect_used, clippy::unwrap_used)]
 
 pub mod arbitrary;
+pub mod fixtures;
+pub mod schema;
 
 use std::path::{Path, PathBuf};
 

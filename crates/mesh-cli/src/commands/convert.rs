@@ -1,0 +1,196 @@
+//! `mesh convert` and `mesh validate`.
+
+use std::io::{Read, Write};
+
+use mesh_core::convert::{self, Component, Context};
+use mesh_core::detect::{DocumentKind, detect};
+use mesh_core::diag::{Diagnostic, Diagnostics};
+use mesh_core::pulsar::UnknownFields;
+use mesh_core::worker::{Catalogue, WorkerConfig};
+
+use super::{Status, report};
+use crate::cli::ConvertArgs;
+use crate::{input, output};
+
+/// Whether to print the converted objects or only the diagnostics.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `mesh convert`.
+    Convert,
+    /// `mesh validate`.
+    Validate,
+}
+
+fn load<T: serde::de::DeserializeOwned + UnknownFields>(
+    path: Option<&std::path::Path>,
+    what: &str,
+    diags: &mut Vec<(String, Diagnostic)>,
+) -> Result<Option<T>, Status> {
+    let Some(path) = path else { return Ok(None) };
+    let label = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        diags.push((
+            String::new(),
+            Diagnostic::error(&label, format!("cannot read the {what}: {e}")),
+        ));
+        Status::Usage
+    })?;
+    match mesh_core::document::parse_one::<T>(&bytes) {
+        Ok(v) => {
+            for w in v.unknown_field_warnings() {
+                diags.push((label.clone(), w));
+            }
+            Ok(Some(v))
+        }
+        Err(errors) => {
+            diags.extend(errors.into_iter().map(|d| (label.clone(), d)));
+            Err(Status::Rejected)
+        }
+    }
+}
+
+fn print(err: &mut dyn Write, diags: &[(String, Diagnostic)], prefix: bool) {
+    for (label, d) in diags {
+        let d = if prefix && !label.is_empty() {
+            let path = if d.path.is_empty() {
+                label.clone()
+            } else {
+                format!("{label}:{}", d.path)
+            };
+            Diagnostic { path, ..d.clone() }
+        } else {
+            d.clone()
+        };
+        let _ = writeln!(err, "{d}");
+    }
+}
+
+/// Runs `convert` (or `validate`) with `args`.
+pub fn run(
+    args: &ConvertArgs,
+    mode: Mode,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Status {
+    let mut diags: Vec<(String, Diagnostic)> = Vec::new();
+    let loaded =
+        load::<WorkerConfig>(args.worker_config.as_deref(), "worker config", &mut diags).and_then(|w| {
+            Ok((
+                w,
+                load::<Catalogue>(args.connectors.as_deref(), "connector catalogue", &mut diags)?,
+            ))
+        });
+    let (worker, catalogue) = match loaded {
+        Ok(v) => v,
+        Err(status) => {
+            print(err, &diags, true);
+            return status;
+        }
+    };
+    let (docs, unparsable) = match input::read(&args.inputs, stdin) {
+        Ok(v) => v,
+        Err(e) => {
+            report(err, &e);
+            return Status::Usage;
+        }
+    };
+    let worker = worker.unwrap_or_default();
+    let ctx = Context {
+        catalogue: catalogue.as_ref(),
+        package_url: args.package_url.as_deref(),
+        package_file_name: args.package_file_name.as_deref(),
+        cluster: args.cluster.as_deref(),
+        ..Context::new(&worker)
+    };
+    for u in &unparsable {
+        diags.push((u.label.clone(), u.error.to_diagnostic()));
+    }
+    let many = docs.len() + unparsable.len() > 1;
+    let kind = args.kind.map(Into::into);
+    let mut objects = Vec::new();
+    let mut components = Vec::new();
+    for doc in docs {
+        let label = doc.label;
+        if mode == Mode::Validate
+            && matches!(
+                detect(&doc.value),
+                Ok(DocumentKind::Resource(_) | DocumentKind::Mesh)
+            )
+        {
+            diags.extend(
+                convert::validate_resource(doc.value)
+                    .into_iter()
+                    .map(|d| (label.clone(), d)),
+            );
+            continue;
+        }
+        let component: Component = match convert::parse_component(doc.value, kind) {
+            Ok(c) => c,
+            Err(e) => {
+                diags.extend(e.into_iter().map(|d| (label.clone(), d)));
+                continue;
+            }
+        };
+        if args.bundle.is_some() {
+            components.push((label, component));
+            continue;
+        }
+        match convert::convert_component(&component, &ctx) {
+            Ok(r) => {
+                objects.extend(r.objects);
+                diags.extend(r.warnings.into_iter().map(|d| (label.clone(), d)));
+            }
+            Err(e) => diags.extend(e.into_iter().map(|d| (label.clone(), d))),
+        }
+    }
+    if let Some(name) = &args.bundle {
+        let (labels, members): (Vec<String>, Vec<Component>) = components.into_iter().unzip();
+        let relabel = |d: Diagnostics| -> Vec<(String, Diagnostic)> {
+            d.into_iter()
+                .map(
+                    |d| match d.path.strip_prefix('[').and_then(|r| r.split_once(']')) {
+                        Some((i, rest)) => {
+                            let label = i
+                                .parse::<usize>()
+                                .ok()
+                                .and_then(|i| labels.get(i))
+                                .cloned()
+                                .unwrap_or_default();
+                            let path = rest.strip_prefix('.').unwrap_or(rest).to_owned();
+                            (label, Diagnostic { path, ..d })
+                        }
+                        None => (String::new(), d),
+                    },
+                )
+                .collect()
+        };
+        if !members.is_empty()
+            || !diags
+                .iter()
+                .any(|(_, d)| d.severity == mesh_core::diag::Severity::Error)
+        {
+            match convert::convert_bundle(name, &members, &ctx) {
+                Ok(r) => {
+                    objects.extend(r.objects);
+                    diags.extend(relabel(r.warnings));
+                }
+                Err(e) => diags.extend(relabel(e)),
+            }
+        }
+    }
+    let failed = diags
+        .iter()
+        .any(|(_, d)| d.severity == mesh_core::diag::Severity::Error);
+    print(err, &diags, many || args.bundle.is_some());
+    if failed {
+        return Status::Rejected;
+    }
+    if mode == Mode::Convert
+        && let Err(e) = output::write(out, &objects, args.output)
+    {
+        report(err, &e);
+        return Status::Rejected;
+    }
+    Status::Ok
+}

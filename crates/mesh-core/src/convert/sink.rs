@@ -1,0 +1,159 @@
+//! `SinkConfig` -> `Sink`.
+
+use super::common::{self, Identity, non_empty};
+use super::{Context, Converted, Outcome, connector, finish, io};
+use crate::Kind;
+use crate::crd::{InputConf, Sink, SinkSpec};
+use crate::diag::Diagnostics;
+use crate::pulsar::{SinkConfig, UnknownFields};
+use crate::validate;
+use crate::worker::ConnectorDefinition;
+
+/// Converts a sink config into a `Sink` CR (plus any auth/TLS secrets it needs).
+pub fn sink(config: &SinkConfig, ctx: &Context<'_>) -> Outcome<Sink> {
+    let mut d = Diagnostics::new();
+    config.unknown_fields("", &mut d);
+    let c = config.infer_missing();
+    d.extend(validate::pulsar::sink(&c));
+    common::check_resource_bounds(ctx, c.resources.as_ref(), &mut d);
+    let transform = [
+        ("transformFunction", &c.transform_function),
+        ("transformFunctionClassName", &c.transform_function_class_name),
+        ("transformFunctionConfig", &c.transform_function_config),
+    ];
+    if let Some((field, _)) = transform.iter().find(|(_, v)| non_empty(v.as_ref()).is_some()) {
+        d.error(
+            *field,
+            "transform functions are not supported by Function Mesh sinks",
+        );
+    }
+    if c.topic_to_schema_properties.is_some() {
+        d.warning(
+            "topicToSchemaProperties",
+            "ignored, as Pulsar ignores it: use inputSpecs.<topic>.schemaProperties",
+        );
+    }
+    let id = Identity {
+        kind: Kind::Sink,
+        tenant: c.tenant.as_deref().unwrap_or_default(),
+        namespace: c.namespace.as_deref().unwrap_or_default(),
+        name: c.name.as_deref().unwrap_or_default(),
+    };
+    let base = common::base(
+        id,
+        c.custom_runtime_options.as_deref(),
+        c.parallelism,
+        ctx,
+        &mut d,
+    );
+    let log = common::log_config(&base.cro, c.log_level.as_ref(), &mut d);
+    let errors_before = d.errors().count();
+    let resolved = connector::resolve(Kind::Sink, c.archive.as_ref(), ctx, &base, log, &mut d);
+    let archive_failed = d.errors().count() > errors_before;
+    let class_name = non_empty(c.class_name.as_ref())
+        .map(str::to_owned)
+        .or_else(|| resolved.definition.and_then(|def| def.sink_class.clone()));
+    if class_name.is_none() && !archive_failed {
+        d.error("className", "no className provided");
+    }
+
+    let mut specs = io::source_specs(
+        &io::InputSources {
+            inputs: c.inputs.as_ref(),
+            pattern: c.topics_pattern.as_ref(),
+            serde: ("topicToSerdeClassName", c.topic_to_serde_class_name.as_ref()),
+            schema: ("topicToSchemaType", c.topic_to_schema_type.as_ref()),
+            schema_is_json: false,
+            specs: c.input_specs.as_ref(),
+        },
+        &mut d,
+    );
+    if ctx.catalogue.is_some()
+        && let Some(def) = resolved.definition
+    {
+        for t in c.inputs.iter().flatten() {
+            if let Some(spec) = specs.get_mut(t)
+                && spec.schema_type.is_none()
+                && spec.serde_classname.is_none()
+            {
+                spec.schema_type.clone_from(&def.default_schema_type);
+                spec.serde_classname = if spec.schema_type.is_some() {
+                    None
+                } else {
+                    def.default_serde_class_name.clone()
+                };
+            }
+        }
+    }
+    let catalogue_type = resolved
+        .definition
+        .filter(|_| ctx.catalogue.is_some())
+        .map(ConnectorDefinition::sink_type_class);
+    let input = InputConf {
+        type_class_name: Some(connector::type_class(
+            base.cro.input_type_class_name.as_ref(),
+            catalogue_type,
+        )),
+        topics: c.inputs.clone().filter(|i| !i.is_empty()),
+        source_specs: (!specs.is_empty()).then_some(specs),
+        ..InputConf::default()
+    };
+    let retries = c.max_message_retries.filter(|r| *r > 0);
+    if retries.is_none() && non_empty(c.dead_letter_topic.as_ref()).is_some() {
+        d.warning(
+            "deadLetterTopic",
+            "ignored, as Pulsar ignores it: a sink needs maxMessageRetries above 0 for it",
+        );
+    }
+    let spec = SinkSpec {
+        name: c.name.clone(),
+        class_name,
+        cluster_name: Some(base.cluster.clone()),
+        tenant: c.tenant.clone(),
+        namespace: c.namespace.clone(),
+        replicas: Some(base.replicas),
+        max_replicas: common::max_replicas(&base.cro, base.replicas),
+        input: Some(input),
+        log_topic: non_empty(c.log_topic.as_ref()).map(str::to_owned),
+        sink_config: Some(c.configs.clone().unwrap_or_default()),
+        resources: Some(common::resources(c.resources.as_ref(), &base.custom)),
+        secrets_map: common::secrets_map(c.secrets.as_ref()),
+        volume_mounts: base.custom.volume_mounts.clone().filter(|v| !v.is_empty()),
+        timeout: common::to_i32("timeoutMs", c.timeout_ms.filter(|t| *t != 0), &mut d),
+        negative_ack_redelivery_delay_ms: common::to_i32(
+            "negativeAckRedeliveryDelayMs",
+            c.negative_ack_redelivery_delay_ms.filter(|t| *t > 0),
+            &mut d,
+        ),
+        auto_ack: Some(c.auto_ack.unwrap_or(true)),
+        max_message_retry: retries,
+        processing_guarantee: io::guarantee(c.processing_guarantees),
+        retain_ordering: Some(c.retain_ordering.unwrap_or(false)),
+        retain_key_ordering: Some(c.retain_key_ordering.unwrap_or(false)),
+        dead_letter_topic: retries.and(non_empty(c.dead_letter_topic.as_ref()).map(str::to_owned)),
+        runtime_flags: non_empty(c.runtime_flags.as_ref()).map(str::to_owned),
+        subscription_name: non_empty(c.source_subscription_name.as_ref()).map(str::to_owned),
+        cleanup_subscription: Some(c.cleanup_subscription.unwrap_or(true)),
+        subscription_position: Some(io::position(c.source_subscription_position)),
+        pod: Some(base.pod),
+        pulsar: Some(base.pulsar),
+        java: resolved.java,
+        image: common::image(resolved.image, &base.custom, &base.cro, &mut d),
+        image_pull_policy: common::image_pull_policy(&base.custom, &mut d),
+        ..SinkSpec::default()
+    };
+    let resource = Sink {
+        metadata: base.metadata,
+        spec,
+        status: None,
+    };
+    finish(
+        Converted {
+            resource,
+            secrets: base.secrets,
+            warnings: Diagnostics::new(),
+        },
+        d,
+        validate::webhook::sink,
+    )
+}

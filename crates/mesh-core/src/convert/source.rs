@@ -1,0 +1,111 @@
+//! `SourceConfig` -> `Source`.
+
+use super::common::{self, Identity, non_empty};
+use super::{Context, Converted, Outcome, connector, finish, io};
+use crate::Kind;
+use crate::crd::{BatchSourceConfig, OutputConf, Source, SourceSpec};
+use crate::diag::Diagnostics;
+use crate::pulsar::{SourceConfig, UnknownFields};
+use crate::validate;
+use crate::worker::ConnectorDefinition;
+
+/// Converts a source config into a `Source` CR (plus any auth/TLS secrets it needs).
+pub fn source(config: &SourceConfig, ctx: &Context<'_>) -> Outcome<Source> {
+    let mut d = Diagnostics::new();
+    config.unknown_fields("", &mut d);
+    let c = config.infer_missing();
+    d.extend(validate::pulsar::source(&c));
+    common::check_resource_bounds(ctx, c.resources.as_ref(), &mut d);
+    let id = Identity {
+        kind: Kind::Source,
+        tenant: c.tenant.as_deref().unwrap_or_default(),
+        namespace: c.namespace.as_deref().unwrap_or_default(),
+        name: c.name.as_deref().unwrap_or_default(),
+    };
+    let base = common::base(
+        id,
+        c.custom_runtime_options.as_deref(),
+        c.parallelism,
+        ctx,
+        &mut d,
+    );
+    let log = common::log_config(&base.cro, c.log_level.as_ref(), &mut d);
+    let errors_before = d.errors().count();
+    let resolved = connector::resolve(Kind::Source, c.archive.as_ref(), ctx, &base, log, &mut d);
+    let archive_failed = d.errors().count() > errors_before;
+    let class_name = non_empty(c.class_name.as_ref())
+        .map(str::to_owned)
+        .or_else(|| resolved.definition.and_then(|def| def.source_class.clone()));
+    if class_name.is_none() && !archive_failed {
+        d.error("className", "no className provided");
+    }
+    let mut serde = non_empty(c.serde_class_name.as_ref()).map(str::to_owned);
+    let mut schema = non_empty(c.schema_type.as_ref()).map(str::to_owned);
+    let catalogue_def = resolved.definition.filter(|_| ctx.catalogue.is_some());
+    if let Some(def) = catalogue_def
+        && serde.is_none()
+        && schema.is_none()
+    {
+        schema.clone_from(&def.default_schema_type);
+        if schema.is_none() {
+            serde.clone_from(&def.default_serde_class_name);
+        }
+    }
+    let output = OutputConf {
+        type_class_name: Some(connector::type_class(
+            base.cro.output_type_class_name.as_ref(),
+            catalogue_def.map(ConnectorDefinition::source_type_class),
+        )),
+        topic: non_empty(c.topic_name.as_ref()).map(str::to_owned),
+        sink_serde_class_name: serde,
+        sink_schema_type: schema,
+        producer_conf: Some(io::producer(
+            c.producer_config.as_ref(),
+            c.batch_builder.as_ref(),
+            &mut d,
+        )),
+        custom_schema_sinks: None,
+    };
+    let spec = SourceSpec {
+        name: c.name.clone(),
+        class_name,
+        tenant: c.tenant.clone(),
+        namespace: c.namespace.clone(),
+        cluster_name: Some(base.cluster.clone()),
+        replicas: Some(base.replicas),
+        max_replicas: common::max_replicas(&base.cro, base.replicas),
+        output: Some(output),
+        log_topic: non_empty(c.log_topic.as_ref()).map(str::to_owned),
+        batch_source_config: c.batch_source_config.as_ref().map(|b| BatchSourceConfig {
+            discovery_triggerer_class_name: b.discovery_triggerer_class_name.clone().unwrap_or_default(),
+            discovery_triggerer_config: Some(b.discovery_triggerer_config.clone().unwrap_or_default()),
+        }),
+        source_config: Some(c.configs.clone().unwrap_or_default()),
+        resources: Some(common::resources(c.resources.as_ref(), &base.custom)),
+        secrets_map: common::secrets_map(c.secrets.as_ref()),
+        processing_guarantee: io::guarantee(c.processing_guarantees),
+        runtime_flags: non_empty(c.runtime_flags.as_ref()).map(str::to_owned),
+        volume_mounts: base.custom.volume_mounts.clone().filter(|v| !v.is_empty()),
+        forward_source_message_property: Some(true),
+        pod: Some(base.pod),
+        pulsar: Some(base.pulsar),
+        java: resolved.java,
+        image: common::image(resolved.image, &base.custom, &base.cro, &mut d),
+        image_pull_policy: common::image_pull_policy(&base.custom, &mut d),
+        ..SourceSpec::default()
+    };
+    let resource = Source {
+        metadata: base.metadata,
+        spec,
+        status: None,
+    };
+    finish(
+        Converted {
+            resource,
+            secrets: base.secrets,
+            warnings: Diagnostics::new(),
+        },
+        d,
+        validate::webhook::source,
+    )
+}

@@ -1,0 +1,219 @@
+//! What a document is: a Pulsar function, source or sink config, or a Function Mesh resource.
+
+use serde_json::Value;
+
+use crate::Kind;
+
+/// The kinds of document mesh reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentKind {
+    /// A Pulsar config of this kind.
+    Config(Kind),
+    /// A Function Mesh `Function`, `Source` or `Sink` CR.
+    Resource(Kind),
+    /// A Function Mesh `FunctionMesh` CR.
+    Mesh,
+}
+
+/// Why a document's kind could not be told.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DetectError {
+    /// Not a mapping.
+    #[error("expected a mapping, found {0}")]
+    NotAMapping(&'static str),
+    /// A Kubernetes object of a kind mesh does not read.
+    #[error("`{api_version}` `{kind}` is not a Function Mesh resource mesh reads")]
+    ForeignResource {
+        /// Its `apiVersion`.
+        api_version: String,
+        /// Its `kind`.
+        kind: String,
+    },
+    /// Keys of more than one config kind, or none that tell.
+    #[error("cannot tell whether this is a function, source or sink config ({0}); say which with --kind")]
+    Ambiguous(String),
+}
+
+const FUNCTION_ONLY: &[&str] = &[
+    "jar",
+    "py",
+    "go",
+    "runtime",
+    "functionType",
+    "output",
+    "userConfig",
+    "windowConfig",
+    "customSerdeInputs",
+    "customSchemaInputs",
+    "customSchemaOutputs",
+    "outputSchemaType",
+    "outputSerdeClassName",
+    "outputTypeClassName",
+    "inputTypeClassName",
+    "subName",
+    "fqfn",
+    "maxPendingAsyncRequests",
+    "exposePulsarAdminClientEnabled",
+    "skipToLatest",
+    "subscriptionPosition",
+    "forwardSourceMessageProperty",
+];
+const SINK_ONLY: &[&str] = &[
+    "sinkType",
+    "sourceSubscriptionName",
+    "sourceSubscriptionPosition",
+    "topicToSerdeClassName",
+    "topicToSchemaType",
+    "topicToSchemaProperties",
+    "negativeAckRedeliveryDelayMs",
+    "transformFunction",
+    "transformFunctionClassName",
+    "transformFunctionConfig",
+];
+const SOURCE_ONLY: &[&str] = &["topicName", "sourceType", "batchSourceConfig"];
+const FUNCTION_AND_SINK: &[&str] = &[
+    "inputs",
+    "topicsPattern",
+    "inputSpecs",
+    "retainOrdering",
+    "retainKeyOrdering",
+    "autoAck",
+    "maxMessageRetries",
+    "deadLetterTopic",
+    "timeoutMs",
+    "cleanupSubscription",
+];
+const CONNECTOR: &[&str] = &["archive", "configs"];
+const SOURCE_AND_FUNCTION: &[&str] = &["producerConfig", "batchBuilder"];
+const SOURCE_ONLY_SCHEMA: &[&str] = &["serdeClassName", "schemaType"];
+
+/// Tells what `doc` is: by `apiVersion`/`kind` for resources, by its keys for Pulsar configs.
+pub fn detect(doc: &Value) -> Result<DocumentKind, DetectError> {
+    let Some(map) = doc.as_object() else {
+        return Err(DetectError::NotAMapping(match doc {
+            Value::Array(_) => "a sequence",
+            Value::String(_) => "a string",
+            Value::Number(_) => "a number",
+            Value::Bool(_) => "a boolean",
+            _ => "nothing",
+        }));
+    };
+    if let (Some(api), Some(kind)) = (
+        map.get("apiVersion").and_then(Value::as_str),
+        map.get("kind").and_then(Value::as_str),
+    ) {
+        if api.starts_with("compute.functionmesh.io/") {
+            match kind {
+                "Function" => return Ok(DocumentKind::Resource(Kind::Function)),
+                "Source" => return Ok(DocumentKind::Resource(Kind::Source)),
+                "Sink" => return Ok(DocumentKind::Resource(Kind::Sink)),
+                "FunctionMesh" => return Ok(DocumentKind::Mesh),
+                _ => {}
+            }
+        }
+        return Err(DetectError::ForeignResource {
+            api_version: api.to_owned(),
+            kind: kind.to_owned(),
+        });
+    }
+    let has = |keys: &[&'static str]| {
+        keys.iter()
+            .filter(|k| map.contains_key(**k))
+            .copied()
+            .collect::<Vec<_>>()
+    };
+    let (f, si, so) = (has(FUNCTION_ONLY), has(SINK_ONLY), has(SOURCE_ONLY));
+    let (fs, conn, sf, schema) = (
+        has(FUNCTION_AND_SINK),
+        has(CONNECTOR),
+        has(SOURCE_AND_FUNCTION),
+        has(SOURCE_ONLY_SCHEMA),
+    );
+    // A kind stays possible while no key rules it out.
+    let function_possible = si.is_empty() && so.is_empty() && conn.is_empty() && schema.is_empty();
+    let sink_possible = f.is_empty() && so.is_empty() && sf.is_empty() && schema.is_empty();
+    let source_possible = f.is_empty() && si.is_empty() && fs.is_empty();
+    let possible: Vec<Kind> = [
+        (function_possible, Kind::Function),
+        (sink_possible, Kind::Sink),
+        (source_possible, Kind::Source),
+    ]
+    .into_iter()
+    .filter_map(|(p, k)| p.then_some(k))
+    .collect();
+    match possible.as_slice() {
+        [one] => Ok(DocumentKind::Config(*one)),
+        [] => {
+            let mut keys: Vec<&str> = f.iter().chain(&si).chain(&so).copied().collect();
+            keys.sort_unstable();
+            Err(DetectError::Ambiguous(format!(
+                "it has keys of several kinds: {}",
+                keys.join(", ")
+            )))
+        }
+        many => {
+            let names: Vec<&str> = many.iter().map(|k| k.lower()).collect();
+            Err(DetectError::Ambiguous(format!(
+                "it could be a {}",
+                names.join(" or a ")
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn configs_are_told_apart_by_their_keys() {
+        assert_eq!(
+            detect(&json!({"className": "C", "jar": "x", "inputs": ["a"]})),
+            Ok(DocumentKind::Config(Kind::Function))
+        );
+        assert_eq!(
+            detect(&json!({"archive": "builtin://x", "inputs": ["a"]})),
+            Ok(DocumentKind::Config(Kind::Sink))
+        );
+        assert_eq!(
+            detect(&json!({"archive": "builtin://x", "topicName": "t"})),
+            Ok(DocumentKind::Config(Kind::Source))
+        );
+        assert_eq!(
+            detect(&json!({"inputs": ["a"], "output": "b"})),
+            Ok(DocumentKind::Config(Kind::Function))
+        );
+        assert_eq!(
+            detect(&json!({"archive": "a.nar", "configs": {}, "sourceSubscriptionName": "s"})),
+            Ok(DocumentKind::Config(Kind::Sink))
+        );
+    }
+
+    #[test]
+    fn ambiguity_is_an_error_that_says_so() {
+        let e = detect(&json!({"name": "x", "className": "C", "parallelism": 1})).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "cannot tell whether this is a function, source or sink config (it could be a function or a sink or a source); say which with --kind"
+        );
+        let e = detect(&json!({"jar": "x", "topicName": "t"})).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("it has keys of several kinds: jar, topicName"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn resources_are_told_by_kind() {
+        let f = json!({"apiVersion": "compute.functionmesh.io/v1alpha1", "kind": "Sink"});
+        assert_eq!(detect(&f), Ok(DocumentKind::Resource(Kind::Sink)));
+        let cm = json!({"apiVersion": "v1", "kind": "ConfigMap"});
+        assert!(matches!(detect(&cm), Err(DetectError::ForeignResource { .. })));
+        assert!(matches!(
+            detect(&json!([1])),
+            Err(DetectError::NotAMapping("a sequence"))
+        ));
+    }
+}

@@ -1,0 +1,232 @@
+//! Kubernetes quantities: Pulsar's CPU cores and RAM bytes written the way the worker service
+//! writes them (the Kubernetes Java client's canonical decimal-SI form), and read back.
+//!
+//! ```
+//! use mesh_core::quantity::{cpu, memory, parse_cpu, parse_bytes};
+//!
+//! assert_eq!(cpu(0.5).0, "500m");
+//! assert_eq!(memory(2_200_000_000).0, "2200M");
+//! assert_eq!(parse_cpu("500m"), Some(0.5));
+//! assert_eq!(parse_bytes("1Gi"), Some(1_073_741_824));
+//! ```
+
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+
+/// A decimal number as `digits × 10^exponent`, digits without trailing zeros.
+struct Decimal {
+    negative: bool,
+    digits: String,
+    exponent: i32,
+}
+
+impl Decimal {
+    /// From a plain decimal string such as `-12.500` or `1073741824`.
+    fn from_plain(s: &str) -> Option<Decimal> {
+        let (negative, s) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+        if int.is_empty() && frac.is_empty() || !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let mut digits: String = format!("{int}{frac}").trim_start_matches('0').to_owned();
+        let mut exponent = -i32::try_from(frac.len()).ok()?;
+        while digits.ends_with('0') {
+            digits.pop();
+            exponent += 1;
+        }
+        if digits.is_empty() {
+            return Some(Decimal {
+                negative: false,
+                digits: "0".to_owned(),
+                exponent: 0,
+            });
+        }
+        Some(Decimal {
+            negative,
+            digits,
+            exponent,
+        })
+    }
+
+    /// The canonical decimal-SI string: the exponent moved to the multiple of three at or below
+    /// it, and written as a suffix (`n u m "" k M G T P E`).
+    fn to_decimal_si(&self) -> String {
+        let m = self.exponent.div_euclid(3) * 3;
+        let suffix = match m {
+            -9 => "n",
+            -6 => "u",
+            -3 => "m",
+            0 => "",
+            3 => "k",
+            6 => "M",
+            9 => "G",
+            12 => "T",
+            15 => "P",
+            18 => "E",
+            _ => {
+                let sign = if self.negative { "-" } else { "" };
+                return format!("{sign}{}e{}", self.digits, self.exponent);
+            }
+        };
+        let zeros = usize::try_from(self.exponent - m).unwrap_or_default();
+        let sign = if self.negative { "-" } else { "" };
+        format!("{sign}{}{}{suffix}", self.digits, "0".repeat(zeros))
+    }
+}
+
+/// CPU cores as a quantity: `1.0` → `1`, `0.5` → `500m`, `1.5` → `1500m`.
+pub fn cpu(cores: f64) -> Quantity {
+    let plain = format!("{cores}");
+    Quantity(Decimal::from_plain(&plain).map_or(plain, |d| d.to_decimal_si()))
+}
+
+/// Bytes as a quantity: `1073741824` stays as is, `2000000000` → `2G`, `1126400000` → `1126400k`.
+pub fn memory(bytes: i64) -> Quantity {
+    let plain = bytes.to_string();
+    Quantity(Decimal::from_plain(&plain).map_or(plain, |d| d.to_decimal_si()))
+}
+
+/// The worker service's memory padding: `round(ram × 0.1)`, rounding halves up.
+pub fn padded(ram: i64) -> i64 {
+    ram + (ram as f64 * 0.1 + 0.5).floor() as i64
+}
+
+fn split_suffix(s: &str) -> Option<(&str, f64)> {
+    let s = s.trim();
+    let binary = [
+        ("Ki", 1u64 << 10),
+        ("Mi", 1 << 20),
+        ("Gi", 1 << 30),
+        ("Ti", 1 << 40),
+        ("Pi", 1 << 50),
+        ("Ei", 1 << 60),
+    ];
+    for (suffix, factor) in binary {
+        if let Some(n) = s.strip_suffix(suffix) {
+            return Some((n, factor as f64));
+        }
+    }
+    let decimal = [
+        ("n", 1e-9),
+        ("u", 1e-6),
+        ("m", 1e-3),
+        ("k", 1e3),
+        ("M", 1e6),
+        ("G", 1e9),
+        ("T", 1e12),
+        ("P", 1e15),
+        ("E", 1e18),
+    ];
+    for (suffix, factor) in decimal {
+        if let Some(n) = s.strip_suffix(suffix) {
+            return Some((n, factor));
+        }
+    }
+    if let Some(pos) = s.find(['e', 'E']) {
+        let exp: i32 = s[pos + 1..].parse().ok()?;
+        return Some((&s[..pos], 10f64.powi(exp)));
+    }
+    Some((s, 1.0))
+}
+
+/// The value of a quantity in base units (cores, bytes), or `None` when it is not a quantity.
+pub fn parse_quantity(s: &str) -> Option<f64> {
+    if !crate::validate::k8s::is_quantity(s.trim()) {
+        return None;
+    }
+    let (number, factor) = split_suffix(s)?;
+    let n: f64 = number.parse().ok()?;
+    Some(n * factor)
+}
+
+/// CPU cores of a quantity (`500m` → 0.5), rounded to the millicore like Kubernetes.
+pub fn parse_cpu(s: &str) -> Option<f64> {
+    parse_quantity(s).map(|v| (v * 1000.0).ceil() / 1000.0)
+}
+
+/// Bytes of a quantity (`1Gi` → 1073741824), rounded up to a whole byte like Kubernetes.
+pub fn parse_bytes(s: &str) -> Option<i64> {
+    let trimmed = s.trim();
+    // Exact for plain integers, which is what mesh writes for memory.
+    if let Ok(n) = trimmed.parse::<i64>() {
+        return Some(n);
+    }
+    let v = parse_quantity(trimmed)?.ceil();
+    (v.abs() < 9.2e18).then_some(v as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_matches_the_worker_service() {
+        for (c, q) in [
+            (1.0, "1"),
+            (2.0, "2"),
+            (0.1, "100m"),
+            (0.5, "500m"),
+            (1.5, "1500m"),
+            (0.25, "250m"),
+            (0.001, "1m"),
+            (8.0, "8"),
+        ] {
+            assert_eq!(cpu(c).0, q, "{c}");
+        }
+    }
+
+    #[test]
+    fn memory_matches_the_worker_service() {
+        for (b, q) in [
+            (102_400, "102400"),
+            (112_640, "112640"),
+            (4096, "4096"),
+            (4506, "4506"),
+            (1_073_741_824, "1073741824"),
+            (1_181_116_006, "1181116006"),
+            (18_897_856_102, "18897856102"),
+            (2_000_000_000, "2G"),
+            (2_200_000_000, "2200M"),
+            (1_024_000_000, "1024M"),
+            (1_126_400_000, "1126400k"),
+            (0, "0"),
+        ] {
+            assert_eq!(memory(b).0, q, "{b}");
+        }
+    }
+
+    #[test]
+    fn padding_rounds_half_up() {
+        assert_eq!(padded(1_073_741_824), 1_181_116_006);
+        assert_eq!(padded(4096), 4506);
+        assert_eq!(padded(102_400), 112_640);
+        assert_eq!(padded(17_179_869_184), 18_897_856_102);
+        assert_eq!(padded(5), 6);
+    }
+
+    #[test]
+    fn parsing_reads_every_suffix() {
+        assert_eq!(parse_cpu("500m"), Some(0.5));
+        assert_eq!(parse_cpu("2"), Some(2.0));
+        assert_eq!(parse_bytes("1Gi"), Some(1_073_741_824));
+        assert_eq!(parse_bytes("2200M"), Some(2_200_000_000));
+        assert_eq!(parse_bytes("1126400k"), Some(1_126_400_000));
+        assert_eq!(parse_bytes("1e3"), Some(1000));
+        assert_eq!(parse_bytes("lots"), None);
+        for b in [
+            1i64,
+            4096,
+            1_073_741_824,
+            2_000_000_000,
+            1_126_400_000,
+            123_456_789_012,
+        ] {
+            assert_eq!(parse_bytes(&memory(b).0), Some(b));
+        }
+        for c in [0.001, 0.1, 0.25, 1.0, 1.5, 16.0] {
+            assert_eq!(parse_cpu(&cpu(c).0), Some(c));
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Kubernetes syntax: object names, label keys and values, image pull policies, quantities.
+
+/// Longest name the Function Mesh operator accepts for a CR.
+pub const MAX_CR_NAME: usize = 43;
+/// Longest label value.
+pub const MAX_LABEL_VALUE: usize = 63;
+
+/// Why a label value is invalid, or `None` when it is valid.
+pub fn label_value_problem(value: &str) -> Option<String> {
+    if value.is_empty() {
+        return None;
+    }
+    if value.len() > MAX_LABEL_VALUE {
+        return Some(format!(
+            "must be no more than {MAX_LABEL_VALUE} characters (it has {})",
+            value.len()
+        ));
+    }
+    let alnum = |c: char| c.is_ascii_alphanumeric();
+    let ok_chars = value.chars().all(|c| alnum(c) || matches!(c, '-' | '_' | '.'));
+    let ends_ok = value.starts_with(alnum) && value.ends_with(alnum);
+    if !ok_chars || !ends_ok {
+        return Some(
+            "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+                .to_owned(),
+        );
+    }
+    None
+}
+
+/// Why a label (or annotation) key is invalid, or `None`. `prefix/name`, prefix a DNS subdomain.
+pub fn label_key_problem(key: &str) -> Option<String> {
+    let (prefix, name) = match key.rsplit_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, key),
+    };
+    if let Some(p) = prefix
+        && let Some(problem) = subdomain_problem(p)
+    {
+        return Some(format!("prefix {problem}"));
+    }
+    if name.is_empty() || name.len() > 63 {
+        return Some("name part must be 1 to 63 characters".to_owned());
+    }
+    let alnum = |c: char| c.is_ascii_alphanumeric();
+    if !name.chars().all(|c| alnum(c) || matches!(c, '-' | '_' | '.'))
+        || !name.starts_with(alnum)
+        || !name.ends_with(alnum)
+    {
+        return Some(
+            "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+                .to_owned(),
+        );
+    }
+    None
+}
+
+/// Why `s` is not a DNS-1123 subdomain (lower case, digits, `-`, `.`; at most 253), or `None`.
+pub fn subdomain_problem(s: &str) -> Option<String> {
+    if s.is_empty() || s.len() > 253 {
+        return Some("must be 1 to 253 characters".to_owned());
+    }
+    let ok = s.split('.').all(|label| {
+        !label.is_empty()
+            && label
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    });
+    (!ok).then(|| {
+        "must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+            .to_owned()
+    })
+}
+
+/// Why `s` is not a DNS-1035 label (lower case letter first, then letters, digits, `-`; at most 63).
+pub fn dns_label_problem(s: &str) -> Option<String> {
+    if s.is_empty() || s.len() > 63 {
+        return Some("must be 1 to 63 characters".to_owned());
+    }
+    let ok = s
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && !s.ends_with('-');
+    (!ok).then(|| {
+        "must consist of lower case alphanumeric characters or '-', start with a letter and end with an alphanumeric character"
+            .to_owned()
+    })
+}
+
+/// The image pull policies Kubernetes knows.
+pub const IMAGE_PULL_POLICIES: [&str; 3] = ["Always", "IfNotPresent", "Never"];
+
+/// Whether `s` matches the Kubernetes quantity syntax (`500m`, `1Gi`, `1e3`, `0.5`).
+pub fn is_quantity(s: &str) -> bool {
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let digits_end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (number, suffix) = s.split_at(digits_end);
+    let number_ok = match number.split_once('.') {
+        None => !number.is_empty(),
+        Some((a, b)) => !(b.contains('.') || a.is_empty() && b.is_empty()),
+    };
+    if !number_ok {
+        return false;
+    }
+    match suffix {
+        "" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi"
+        | "Ei" => true,
+        e if e.starts_with(['e', 'E']) => {
+            let exp = &e[1..];
+            let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+            !exp.is_empty() && exp.chars().all(|c| c.is_ascii_digit())
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_values() {
+        assert_eq!(label_value_problem("word-count"), None);
+        assert_eq!(label_value_problem("a_b.c"), None);
+        assert_eq!(label_value_problem(""), None);
+        assert!(label_value_problem("a=b").is_some());
+        assert!(label_value_problem("ns:1").is_some());
+        assert!(label_value_problem("-a").is_some());
+        assert!(label_value_problem(&"x".repeat(64)).unwrap().contains("64"));
+    }
+
+    #[test]
+    fn label_keys() {
+        assert_eq!(label_key_problem("compute.functionmesh.io/pulsar-cluster"), None);
+        assert_eq!(label_key_problem("app"), None);
+        assert!(label_key_problem("Bad_Prefix/x").is_some());
+        assert!(label_key_problem("a/").is_some());
+        assert!(label_key_problem("a b").is_some());
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(dns_label_problem("word-count-640ae9e6"), None);
+        assert!(dns_label_problem("clazz.fn-1").is_some());
+        assert!(dns_label_problem("1abc").is_some());
+        assert_eq!(subdomain_problem("a.b-c"), None);
+        assert!(subdomain_problem("A").is_some());
+    }
+
+    #[test]
+    fn quantities() {
+        for ok in [
+            "1",
+            "500m",
+            "1Gi",
+            "0.5",
+            ".5",
+            "1e3",
+            "1E-3",
+            "+2",
+            "1181116006",
+            "1126400k",
+        ] {
+            assert!(is_quantity(ok), "{ok}");
+        }
+        for bad in ["", "1.2.3", "1Gb", "m", "1e", "abc", "1 Gi"] {
+            assert!(!is_quantity(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,617 @@
+//! The Function Mesh operator's admission webhook (create), with its exact messages, plus the
+//! CRD constraints and Kubernetes syntax the API server would enforce.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::ResourceRequirements;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use super::k8s::{MAX_CR_NAME, is_quantity, label_key_problem, label_value_problem};
+use super::topic::is_valid_operator;
+use crate::Kind;
+use crate::crd::{
+    ConsumerConfig, Function, GenericRuntime, GoRuntime, InputConf, JavaRuntime, OutputConf, PodPolicy,
+    ProcessingGuarantee, PulsarMessaging, PythonRuntime, Sink, Source, WindowConfig,
+};
+use crate::diag::{Diagnostics, join};
+use crate::quantity::parse_quantity;
+
+/// The fields every kind shares, borrowed from one spec.
+struct Common<'a> {
+    kind: Kind,
+    meta: &'a ObjectMeta,
+    class_name: Option<&'a String>,
+    replicas: Option<i32>,
+    min_replicas: Option<i32>,
+    max_replicas: Option<i32>,
+    pod: Option<&'a PodPolicy>,
+    resources: Option<&'a ResourceRequirements>,
+    java: Option<&'a JavaRuntime>,
+    python: Option<&'a PythonRuntime>,
+    golang: Option<&'a GoRuntime>,
+    generic: Option<&'a GenericRuntime>,
+    pulsar: Option<&'a PulsarMessaging>,
+    package_service: Option<&'a PulsarMessaging>,
+}
+
+fn blank(s: Option<&String>) -> bool {
+    s.is_none_or(String::is_empty)
+}
+
+/// Validates a `Function` as the operator's webhook would on create.
+pub fn function(function: &Function) -> Diagnostics {
+    let s = &function.spec;
+    let c = Common {
+        kind: Kind::Function,
+        meta: &function.metadata,
+        class_name: s.class_name.as_ref(),
+        replicas: s.replicas,
+        min_replicas: s.min_replicas,
+        max_replicas: s.max_replicas,
+        pod: s.pod.as_ref(),
+        resources: s.resources.as_ref(),
+        java: s.java.as_ref(),
+        python: s.python.as_ref(),
+        golang: s.golang.as_ref(),
+        generic: s.generic_runtime.as_ref(),
+        pulsar: s.pulsar.as_ref(),
+        package_service: s.pulsar_package_service.as_ref(),
+    };
+    let mut d = common(&c);
+    let g = s.processing_guarantee;
+    delivery(
+        s.timeout,
+        s.max_message_retry,
+        g,
+        s.dead_letter_topic.as_ref(),
+        &mut d,
+    );
+    if s.retain_key_ordering == Some(true) && g == Some(ProcessingGuarantee::EffectivelyOnce) {
+        d.error(
+            "spec.retainKeyOrdering",
+            "when effectively once processing guarantee is specified, retain Key ordering cannot be set",
+        );
+    }
+    if s.retain_key_ordering == Some(true) && s.retain_ordering == Some(true) {
+        for p in ["spec.retainKeyOrdering", "spec.retainOrdering"] {
+            d.error(p, "only one of retain ordering or retain key ordering can be set");
+        }
+    }
+    if let Some(t) = s.log_topic.as_deref().filter(|t| !t.is_empty())
+        && !is_valid_operator(t)
+    {
+        d.error("spec.logTopic", format!("Log topic {t} is invalid"));
+    }
+    if let Some(st) = &s.stateful_config {
+        let pure_go = s.golang.is_some() && s.java.is_none() && s.python.is_none();
+        if pure_go {
+            d.error(
+                "spec.statefulConfig",
+                "Golang function do not support stateful function yet",
+            );
+        }
+        if st.pulsar.as_ref().is_some_and(|p| p.service_url.is_empty()) {
+            d.error(
+                "spec.statefulConfig.pulsar.serviceUrl",
+                "serviceUrl cannot be empty",
+            );
+        }
+    }
+    if let Some(rules) = s.pod.as_ref().and_then(|p| p.builtin_autoscaler.as_ref()) {
+        if rules.iter().filter(|r| r.contains("CPU")).count() > 1 {
+            d.error(
+                "spec.pod.builtinAutoscaler",
+                "Duplicate CPU autoscaler metrics are set",
+            );
+        }
+        if rules.iter().filter(|r| r.contains("Memory")).count() > 1 {
+            d.error(
+                "spec.pod.builtinAutoscaler",
+                "Duplicate Memory autoscaler metrics are set",
+            );
+        }
+    }
+    if let Some(w) = &s.window_config {
+        window(w, &mut d);
+    }
+    if s.source_config.is_none() {
+        inputs(s.input.as_ref(), &mut d);
+    }
+    if s.sink_config.is_none() {
+        output(s.output.as_ref(), s.input.as_ref(), &mut d);
+    }
+    d
+}
+
+/// Validates a `Sink` as the operator's webhook would on create.
+pub fn sink(k: &Sink) -> Diagnostics {
+    let s = &k.spec;
+    let c = Common {
+        kind: Kind::Sink,
+        meta: &k.metadata,
+        class_name: s.class_name.as_ref(),
+        replicas: s.replicas,
+        min_replicas: s.min_replicas,
+        max_replicas: s.max_replicas,
+        pod: s.pod.as_ref(),
+        resources: s.resources.as_ref(),
+        java: s.java.as_ref(),
+        python: s.python.as_ref(),
+        golang: s.golang.as_ref(),
+        generic: s.generic_runtime.as_ref(),
+        pulsar: s.pulsar.as_ref(),
+        package_service: s.pulsar_package_service.as_ref(),
+    };
+    let mut d = common(&c);
+    delivery(
+        s.timeout,
+        s.max_message_retry,
+        s.processing_guarantee,
+        s.dead_letter_topic.as_ref(),
+        &mut d,
+    );
+    if s.sink_config.is_none() {
+        d.error("spec.sinkConfig", "sink config is not provided");
+    }
+    inputs(s.input.as_ref(), &mut d);
+    d
+}
+
+/// Validates a `Source` as the operator's webhook would on create.
+pub fn source(k: &Source) -> Diagnostics {
+    let s = &k.spec;
+    let c = Common {
+        kind: Kind::Source,
+        meta: &k.metadata,
+        class_name: s.class_name.as_ref(),
+        replicas: s.replicas,
+        min_replicas: s.min_replicas,
+        max_replicas: s.max_replicas,
+        pod: s.pod.as_ref(),
+        resources: s.resources.as_ref(),
+        java: s.java.as_ref(),
+        python: s.python.as_ref(),
+        golang: s.golang.as_ref(),
+        generic: s.generic_runtime.as_ref(),
+        pulsar: s.pulsar.as_ref(),
+        package_service: s.pulsar_package_service.as_ref(),
+    };
+    let mut d = common(&c);
+    if s.source_config.is_none() {
+        d.error("spec.sourceConfig", "source config is not provided");
+    }
+    output(s.output.as_ref(), None, &mut d);
+    d
+}
+
+fn common(c: &Common<'_>) -> Diagnostics {
+    let mut d = Diagnostics::new();
+    let kind = c.kind.lower();
+    let name = c.meta.name.as_deref().unwrap_or_default();
+    if name.is_empty() {
+        d.error("metadata.name", format!("{kind} name is not provided"));
+    } else if name.len() > MAX_CR_NAME {
+        d.error(
+            "metadata.name",
+            format!("{kind} name must be no more than {MAX_CR_NAME} characters"),
+        );
+    }
+    metadata(c.meta, &mut d);
+    runtimes(c, &mut d);
+    replicas(c, &mut d);
+    if let Some(vpa) = c.pod.and_then(|p| p.vpa.as_ref()) {
+        if c.max_replicas.is_some() {
+            d.error("spec.pod.vpa", "you can not enable HPA and VPA at the same time");
+        }
+        for (i, p) in vpa
+            .resource_policy
+            .iter()
+            .flat_map(|r| r.container_policies.iter().flatten())
+            .enumerate()
+        {
+            if blank(p.container_name.as_ref()) {
+                d.error(
+                    format!("spec.pod.vpa.resourcePolicy.containerPolicies[{i}].containerName"),
+                    "container name must be specified",
+                );
+            }
+        }
+    }
+    resources(c.resources, &mut d);
+    match c.pulsar {
+        Some(p) if !blank(p.pulsar_config.as_ref()) => {}
+        _ => d.error("spec.pulsar.pulsarConfig", "Pulsar configuration needs to be set"),
+    }
+    if c.package_service.is_some_and(|p| blank(p.pulsar_config.as_ref())) {
+        d.error(
+            "spec.pulsarPackageService.pulsarConfig",
+            "pulsarPackageService.pulsarConfig needs to be set",
+        );
+    }
+    d
+}
+
+fn metadata(meta: &ObjectMeta, d: &mut Diagnostics) {
+    for (field, map) in [
+        ("metadata.labels", &meta.labels),
+        ("metadata.annotations", &meta.annotations),
+    ] {
+        for (k, v) in map.iter().flatten() {
+            if let Some(p) = label_key_problem(k) {
+                d.error(join(field, k), format!("invalid key: {p}"));
+            }
+            if field == "metadata.labels"
+                && let Some(p) = label_value_problem(v)
+            {
+                d.error(join(field, k), format!("invalid label value {v:?}: {p}"));
+            }
+        }
+    }
+}
+
+fn runtimes(c: &Common<'_>, d: &mut Diagnostics) {
+    let set = [c.java.is_some(), c.python.is_some(), c.golang.is_some()]
+        .iter()
+        .filter(|b| **b)
+        .count();
+    match c.kind {
+        Kind::Function => {
+            if set == 0 && c.generic.is_none() {
+                for r in ["java", "python", "golang", "genericRuntime"] {
+                    d.error(format!("spec.runtime.{r}"), "runtime cannot be empty");
+                }
+            } else if set > 1 {
+                d.error("spec.runtime", "you can only specify one runtime");
+            }
+        }
+        Kind::Sink | Kind::Source => {
+            if c.java.is_none() {
+                d.error(
+                    "spec.java",
+                    format!("{} must have java runtime specified", c.kind.lower()),
+                );
+            }
+        }
+    }
+    if let Some(j) = c.java {
+        if blank(c.class_name) {
+            d.error("spec.className", "class name cannot be empty");
+        }
+        if j.jar.is_empty() {
+            d.error("spec.java.jar", "jar cannot be empty in java runtime");
+        }
+        package_location("spec.java.jarLocation", j.jar_location.as_ref(), d);
+    }
+    if let Some(p) = c.python {
+        if blank(c.class_name) {
+            d.error("spec.className", "class name cannot be empty");
+        }
+        if p.py.is_empty() {
+            d.error("spec.python.py", "py cannot be empty in python runtime");
+        }
+        package_location("spec.python.pyLocation", p.py_location.as_ref(), d);
+    }
+    if let Some(g) = c.golang {
+        if g.go.is_empty() {
+            d.error("spec.golang.go", "go cannot be empty in golang runtime");
+        }
+        package_location("spec.golang.goLocation", g.go_location.as_ref(), d);
+    }
+}
+
+/// The operator's package location rule: a `function://`/`sink://`/`source://` package name
+/// `tenant/namespace/name[@version]`, or an `http(s)://` URL.
+pub fn package_location_problem(url: &str) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    if ["function://", "source://", "sink://"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
+        let parts: Vec<&str> = url.split("://").collect();
+        let ok = parts.len() == 2 && parts[1].matches('@').count() <= 1 && {
+            let name = parts[1].split('@').next().unwrap_or_default();
+            name.split('/').count() == 3
+        };
+        return (!ok).then(|| format!("invalid package name {url}"));
+    }
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return None;
+    }
+    Some(format!(
+        "invalid function package url {url}, supported url (http/https)"
+    ))
+}
+
+fn package_location(path: &str, url: Option<&String>, d: &mut Diagnostics) {
+    if let Some(problem) = url
+        .filter(|u| !u.is_empty())
+        .and_then(|u| package_location_problem(u))
+    {
+        d.error(path, problem);
+    }
+}
+
+fn replicas(c: &Common<'_>, d: &mut Diagnostics) {
+    // The CRD defaults minReplicas to 1 and the webhook copies it to replicas when unset.
+    let min = c.min_replicas.unwrap_or(1);
+    let replicas = c.replicas.unwrap_or(min);
+    if replicas < 0 {
+        d.error("spec.replicas", "replicas cannot be negative");
+    }
+    if let Some(max) = c.max_replicas {
+        if replicas > max {
+            d.error(
+                "spec.maxReplicas",
+                "maxReplicas must be greater than or equal to replicas",
+            );
+        }
+        if replicas == 0 {
+            d.error(
+                "spec.replicas",
+                "replicas cannot be zero or negative when HPA is enabled",
+            );
+        }
+        if min > max {
+            d.error(
+                "spec.minReplicas",
+                "minReplicas must be less than or equal to maxReplicas",
+            );
+        }
+    }
+    if min <= 0 {
+        d.error("spec.minReplicas", "minReplicas cannot be zero or negative");
+    }
+    if min > replicas {
+        d.error(
+            "spec.minReplicas",
+            "minReplicas must be less than or equal to replicas",
+        );
+    }
+}
+
+fn resources(r: Option<&ResourceRequirements>, d: &mut Diagnostics) {
+    let empty = BTreeMap::new();
+    let requests = r.and_then(|r| r.requests.as_ref()).unwrap_or(&empty);
+    let limits = r.and_then(|r| r.limits.as_ref()).unwrap_or(&empty);
+    let mut syntax_ok = true;
+    for (field, map) in [
+        ("spec.resources.requests", requests),
+        ("spec.resources.limits", limits),
+    ] {
+        for (k, Quantity(v)) in map {
+            if !is_quantity(v) {
+                syntax_ok = false;
+                d.error(
+                    join(field, k),
+                    format!("quantities must match the regular expression of a Kubernetes quantity: {v:?}"),
+                );
+            }
+        }
+    }
+    if !syntax_ok {
+        return;
+    }
+    let get = |m: &BTreeMap<String, Quantity>, k: &str| m.get(k).and_then(|q| parse_quantity(&q.0));
+    let valid_side = |m: &BTreeMap<String, Quantity>| {
+        get(m, "cpu").unwrap_or(0.0) >= 0.0
+            && get(m, "memory").is_some_and(|v| v > 0.0)
+            && get(m, "ephemeral-storage")
+                .or_else(|| get(m, "storage"))
+                .unwrap_or(0.0)
+                >= 0.0
+    };
+    let mut ok = valid_side(requests) && valid_side(limits);
+    if ok {
+        ok = get(requests, "memory") <= get(limits, "memory");
+        let limit_cpu = get(limits, "cpu").unwrap_or(0.0);
+        if limit_cpu != 0.0 && get(requests, "cpu").unwrap_or(0.0) > limit_cpu {
+            ok = false;
+        }
+    }
+    if !ok {
+        d.error("spec.resources", "resource requirement is invalid");
+    }
+}
+
+fn delivery(
+    timeout: Option<i32>,
+    retries: Option<i32>,
+    g: Option<ProcessingGuarantee>,
+    dlq: Option<&String>,
+    d: &mut Diagnostics,
+) {
+    let eo = g == Some(ProcessingGuarantee::EffectivelyOnce);
+    if timeout.is_some_and(|t| t != 0) && eo {
+        d.error(
+            "spec.timeout",
+            "message timeout can only be set for AtleastOnce processing guarantee",
+        );
+    }
+    if retries.is_some_and(|r| r > 0) && eo {
+        d.error(
+            "spec.maxMessageRetry",
+            "MaxMessageRetries and Effectively once are not compatible",
+        );
+    }
+    if let Some(t) = dlq.filter(|t| !t.is_empty()) {
+        if retries.unwrap_or(0) <= 0 {
+            d.error(
+                "spec.deadLetterTopic",
+                "dead letter topic is set but max message retry is set to infinity",
+            );
+        }
+        if !is_valid_operator(t) {
+            d.error("spec.deadLetterTopic", format!("DeadLetter topic {t} is invalid"));
+        }
+    }
+}
+
+fn window(w: &WindowConfig, d: &mut Diagnostics) {
+    let p = "spec.windowConfig";
+    let problem = match (w.window_length_count, w.window_length_duration_ms) {
+        (None, None) => Some("Window length is not specified"),
+        (Some(_), Some(_)) => Some("Window length for time and count are set! Please set one or the other"),
+        (Some(n), None) if n <= 0 => Some("Window length must be positive"),
+        (None, Some(n)) if n <= 0 => Some("Window length must be positive"),
+        _ if w.sliding_interval_count.is_some_and(|n| n <= 0)
+            || w.sliding_interval_duration_ms.is_some_and(|n| n <= 0) =>
+        {
+            Some("Sliding interval must be positive")
+        }
+        _ if w.timestamp_extractor_class_name.is_some() && w.max_lag_ms.unwrap_or(0) <= 0 => {
+            Some("Lag duration must be positive")
+        }
+        _ if w.timestamp_extractor_class_name.is_some() && w.watermark_emit_interval_ms.unwrap_or(0) <= 0 => {
+            Some("Watermark interval must be positive")
+        }
+        _ => None,
+    };
+    if let Some(m) = problem {
+        d.error(p, m);
+    }
+}
+
+fn inputs(input: Option<&InputConf>, d: &mut Diagnostics) {
+    let mut all: Vec<(String, &str)> = Vec::new();
+    if let Some(i) = input {
+        for (n, t) in i.topics.iter().flatten().enumerate() {
+            all.push((format!("spec.input.topics[{n}]"), t));
+        }
+        if let Some(p) = i.topic_pattern.as_deref().filter(|p| !p.is_empty()) {
+            all.push(("spec.input.topicPattern".to_owned(), p));
+        }
+        for (field, map) in [
+            ("customSerdeSources", &i.custom_serde_sources),
+            ("customSchemaSources", &i.custom_schema_sources),
+        ] {
+            for t in map.iter().flat_map(BTreeMap::keys) {
+                all.push((join(&format!("spec.input.{field}"), t), t));
+            }
+        }
+        for t in i.source_specs.iter().flat_map(BTreeMap::keys) {
+            all.push((join("spec.input.sourceSpecs", t), t));
+        }
+    }
+    if all.is_empty() {
+        d.error("spec.input", "No input topic(s) specified for the function");
+    }
+    for (path, t) in &all {
+        if !is_valid_operator(t) {
+            d.error(path.clone(), format!("Input topic {t} is invalid"));
+        }
+    }
+    for (t, spec) in input.and_then(|i| i.source_specs.as_ref()).into_iter().flatten() {
+        consumer(t, spec, d);
+    }
+}
+
+fn consumer(topic: &str, spec: &ConsumerConfig, d: &mut Diagnostics) {
+    let path = join("spec.input.sourceSpecs", topic);
+    if spec.receiver_queue_size.is_some_and(|n| n < 0) {
+        d.error(
+            join(&path, "receiverQueueSize"),
+            format!("{topic} receiver queue size should be >= zero"),
+        );
+    }
+    if spec
+        .crypto_config
+        .as_ref()
+        .is_some_and(|c| blank(c.crypto_key_reader_class_name.as_ref()))
+    {
+        d.error(
+            join(&path, "cryptoConfig"),
+            format!("{topic} cryptoKeyReader class name required"),
+        );
+    }
+}
+
+fn output(out: Option<&OutputConf>, input: Option<&InputConf>, d: &mut Diagnostics) {
+    let Some(o) = out else { return };
+    let Some(t) = o.topic.as_deref().filter(|t| !t.is_empty()) else {
+        return;
+    };
+    if !is_valid_operator(t) {
+        d.error("spec.output.topic", format!("Output topic {t} is invalid"));
+    }
+    let clash = input.is_some_and(|i| {
+        i.topics.iter().flatten().any(|x| x == t)
+            || i.topic_pattern.as_deref() == Some(t)
+            || i.custom_serde_sources.as_ref().is_some_and(|m| m.contains_key(t))
+            || i.custom_schema_sources
+                .as_ref()
+                .is_some_and(|m| m.contains_key(t))
+            || i.source_specs.as_ref().is_some_and(|m| m.contains_key(t))
+    });
+    if clash {
+        d.error(
+            "spec.output.topic",
+            format!(
+                "Output topic {t} is also being used as an input topic (topics must be one or the other)"
+            ),
+        );
+    }
+    if let Some(c) = o.producer_conf.as_ref().and_then(|p| p.crypto_config.as_ref()) {
+        if blank(c.crypto_key_reader_class_name.as_ref()) {
+            d.error(
+                "spec.output.producerConf.cryptoConfig",
+                "cryptoKeyReader class name required",
+            );
+        }
+        if c.encryption_keys.as_ref().is_none_or(Vec::is_empty) {
+            d.error(
+                "spec.output.producerConf.cryptoConfig",
+                "must provide encryption key name for crypto key reader",
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crd::FunctionSpec;
+
+    fn named(name: &str, spec: FunctionSpec) -> Function {
+        let mut f = Function::new(name, spec);
+        f.metadata.namespace = Some("default".into());
+        f
+    }
+
+    fn messages(d: &Diagnostics) -> Vec<String> {
+        d.iter().map(|d| format!("{}: {}", d.path, d.message)).collect()
+    }
+
+    #[test]
+    fn an_empty_function_fails_like_the_operator_says() {
+        let m = messages(&function(&named(&"x".repeat(44), FunctionSpec::default())));
+        assert_eq!(
+            m,
+            [
+                "metadata.name: function name must be no more than 43 characters",
+                "spec.runtime.java: runtime cannot be empty",
+                "spec.runtime.python: runtime cannot be empty",
+                "spec.runtime.golang: runtime cannot be empty",
+                "spec.runtime.genericRuntime: runtime cannot be empty",
+                "spec.resources: resource requirement is invalid",
+                "spec.pulsar.pulsarConfig: Pulsar configuration needs to be set",
+                "spec.input: No input topic(s) specified for the function",
+            ]
+        );
+    }
+
+    #[test]
+    fn package_locations() {
+        assert_eq!(package_location_problem("function://public/default/f@1.0"), None);
+        assert_eq!(package_location_problem("sink://public/default/s"), None);
+        assert_eq!(package_location_problem("https://example.com/f.jar"), None);
+        assert_eq!(
+            package_location_problem("function://public/f").unwrap(),
+            "invalid package name function://public/f"
+        );
+        assert_eq!(
+            package_location_problem("s3://bucket/f.jar").unwrap(),
+            "invalid function package url s3://bucket/f.jar, supported url (http/https)"
+        );
+    }
+}

@@ -1,0 +1,51 @@
+//! Every fixture converts (or fails) exactly as its snapshot says; every CR produced validates
+//! against the operator's CRDs and against our generated CRDs.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use support::fixtures;
+use support::schema::assert_valid_cr;
+
+fn check(kind: &str, path: &std::path::Path) {
+    let rel = fixtures::relative(path);
+    let result = fixtures::convert(path);
+    let invalid = rel.contains("/invalid/");
+    match (&result, invalid) {
+        (Ok(r), false) => {
+            for o in r
+                .objects
+                .iter()
+                .filter(|o| o["apiVersion"] == "compute.functionmesh.io/v1alpha1")
+            {
+                assert_valid_cr(o, &rel);
+            }
+        }
+        (Err(d), false) => panic!("{rel} should convert:\n{d}"),
+        (Ok(_), true) => panic!("{rel} should be rejected"),
+        (Err(d), true) => assert!(d.has_errors(), "{rel}"),
+    }
+    insta::assert_snapshot!(kind, fixtures::render(&result));
+}
+
+#[test]
+fn function_fixtures_convert() {
+    insta::glob!("../../../fixtures/function", "**/*.{yaml,json}", |path| check(
+        "function", path
+    ));
+}
+
+#[test]
+fn source_fixtures_convert() {
+    insta::glob!("../../../fixtures/source", "**/*.{yaml,json}", |path| check(
+        "source", path
+    ));
+}
+
+#[test]
+fn sink_fixtures_convert() {
+    insta::glob!("../../../fixtures/sink", "**/*.{yaml,json}", |path| check(
+        "sink", path
+    ));
+}
