@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use mesh_core::document::RawDocument;
 
 /// One document and where it came from.
 #[derive(Debug)]
@@ -12,7 +12,7 @@ pub struct Document {
     /// `file` for a one-document file, `file[i]` otherwise; `-` is stdin.
     pub label: String,
     /// The document.
-    pub value: Value,
+    pub raw: RawDocument,
 }
 
 /// Why inputs could not be read.
@@ -103,16 +103,16 @@ pub fn read(args: &[String], stdin: &mut dyn Read) -> Result<(Vec<Document>, Vec
     let mut docs = Vec::new();
     let mut bad = Vec::new();
     for (label, bytes) in sources {
-        match mesh_core::document::parse_documents(&bytes) {
-            Ok(values) => {
-                let several = values.len() > 1;
-                for (i, value) in values.into_iter().enumerate() {
+        match mesh_core::document::split(&bytes) {
+            Ok(raws) => {
+                let several = raws.len() > 1;
+                for (i, raw) in raws.into_iter().enumerate() {
                     let label = if several {
                         format!("{label}[{i}]")
                     } else {
                         label.clone()
                     };
-                    docs.push(Document { label, value });
+                    docs.push(Document { label, raw });
                 }
             }
             Err(error) => bad.push(Unparsable { label, error }),

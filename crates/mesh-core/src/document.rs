@@ -2,9 +2,11 @@
 //!
 //! JSON or YAML is detected from the content: a document whose first significant character is
 //! `{` or `[` is JSON, anything else is YAML (multi-document YAML allowed). YAML is read with
-//! serde-saphyr: duplicate keys are errors, alias expansion is budgeted (no alias bombs),
-//! numbers with a leading zero stay strings (`0755` is not silently the number 755), and
-//! `yes`/`no`/`on`/`off` are booleans as in the YAML 1.1 readers Pulsar and kubectl use.
+//! serde-saphyr: duplicate keys are errors, alias expansion is budgeted (no alias bombs), and
+//! scalars are read for the type that wants them: `autoAck: yes` is true (as in the YAML 1.1
+//! readers Pulsar and kubectl use) while `inputs: [y]` and `imageTag: 2.10` stay the strings
+//! `y` and `2.10`. Where a typed read fails, the document is read again as a value to report
+//! every error, with Jackson's scalar coercions (`"2"` for a number, `yes` for a boolean).
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -50,50 +52,138 @@ pub fn detect(text: &str) -> Syntax {
     }
 }
 
-fn yaml_options() -> serde_saphyr::Options {
+fn yaml_options(strict_booleans: bool) -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.leading_zero_numbers_as_strings = true;
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
     options.emit_comments = false;
+    options.strict_booleans = strict_booleans;
     options
 }
 
-/// Reads every document in `bytes` (one for JSON, one or more for YAML); empty YAML documents are skipped.
-pub fn parse_documents(bytes: &[u8]) -> Result<Vec<Value>, ParseError> {
-    let text = std::str::from_utf8(bytes).map_err(ParseError::NotUtf8)?;
-    let text = text.trim_start_matches('\u{feff}');
-    match detect(text) {
-        Syntax::Json => {
-            let mut out = Vec::new();
-            for doc in serde_json::Deserializer::from_str(text).into_iter::<Value>() {
-                out.push(doc.map_err(ParseError::Json)?);
+/// One document of an input, as text, with its syntax.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawDocument {
+    text: String,
+    syntax: Syntax,
+}
+
+impl RawDocument {
+    /// A document from its text.
+    pub fn new(text: impl Into<String>) -> Self {
+        let text = text.into();
+        let syntax = detect(&text);
+        Self { text, syntax }
+    }
+
+    /// The document's text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The document's syntax.
+    pub fn syntax(&self) -> Syntax {
+        self.syntax
+    }
+
+    /// The document as an untyped value (YAML booleans only `true`/`false`, so that nothing a
+    /// typed read would keep as a string is turned into a boolean).
+    pub fn value(&self) -> Result<Value, ParseError> {
+        match self.syntax {
+            Syntax::Json => serde_json::from_str(&self.text).map_err(ParseError::Json),
+            Syntax::Yaml => {
+                serde_saphyr::from_str_with_options(&self.text, yaml_options(true)).map_err(ParseError::Yaml)
             }
-            Ok(out)
-        }
-        Syntax::Yaml => {
-            let docs: Vec<Value> =
-                serde_saphyr::from_multiple_with_options(text, yaml_options()).map_err(ParseError::Yaml)?;
-            Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
         }
     }
+
+    /// The document as `T`; every type error is reported at once, with its path.
+    pub fn typed<T: DeserializeOwned>(&self) -> Result<T, Diagnostics> {
+        let fast = match self.syntax {
+            Syntax::Json => {
+                let mut de = serde_json::Deserializer::from_str(&self.text);
+                serde_path_to_error::deserialize::<_, T>(&mut de)
+                    .ok()
+                    .filter(|_| de.end().is_ok())
+            }
+            Syntax::Yaml => serde_saphyr::from_str_with_options::<T>(&self.text, yaml_options(false)).ok(),
+        };
+        if let Some(v) = fast {
+            return Ok(v);
+        }
+        let value = self
+            .value()
+            .map_err(|e| Diagnostics::from_iter([e.to_diagnostic()]))?;
+        from_value(value)
+    }
+}
+
+fn is_document_marker(line: &str) -> bool {
+    let rest = line.strip_prefix("---").or_else(|| line.strip_prefix("..."));
+    rest.is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '#']))
+}
+
+fn is_blank_yaml(text: &str) -> bool {
+    text.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#') || t.starts_with('%')
+    })
+}
+
+/// Splits input bytes into documents: one for JSON, one per `---` section for YAML (empty ones
+/// skipped). A document marker is a line starting with `---` or `...` in the first column.
+pub fn split(bytes: &[u8]) -> Result<Vec<RawDocument>, ParseError> {
+    let text = std::str::from_utf8(bytes).map_err(ParseError::NotUtf8)?;
+    let text = text.trim_start_matches('\u{feff}');
+    if detect(text) == Syntax::Json {
+        return Ok(vec![RawDocument {
+            text: text.to_owned(),
+            syntax: Syntax::Json,
+        }]);
+    }
+    let mut docs = Vec::new();
+    let mut current = String::new();
+    let mut flush = |current: &mut String| {
+        if !is_blank_yaml(current) {
+            docs.push(RawDocument {
+                text: std::mem::take(current),
+                syntax: Syntax::Yaml,
+            });
+        }
+        current.clear();
+    };
+    for line in text.split_inclusive('\n') {
+        if is_document_marker(line.trim_end_matches(['\n', '\r'])) {
+            flush(&mut current);
+            // Content after `--- ` on the marker line belongs to the new document.
+            if let Some(rest) = line.strip_prefix("---") {
+                let rest = rest.trim_start();
+                if !rest.is_empty() && !rest.starts_with('#') {
+                    current.push_str(rest);
+                }
+            }
+        } else {
+            current.push_str(line);
+        }
+    }
+    flush(&mut current);
+    Ok(docs)
+}
+
+/// Reads every document in `bytes` as an untyped value (one for JSON, one or more for YAML).
+pub fn parse_documents(bytes: &[u8]) -> Result<Vec<Value>, ParseError> {
+    split(bytes)?
+        .iter()
+        .map(RawDocument::value)
+        .filter(|v| !matches!(v, Ok(Value::Null)))
+        .collect()
 }
 
 /// Reads exactly one YAML or JSON document into `T`; every type error is reported at once.
 pub fn parse_one<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Diagnostics> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| Diagnostics::from_iter([ParseError::NotUtf8(e).to_diagnostic()]))?;
-    if detect(text) == Syntax::Json {
-        // Fast path: straight into the typed model; on failure, re-read as a value to find every error.
-        let mut de = serde_json::Deserializer::from_str(text);
-        if let Ok(v) = serde_path_to_error::deserialize::<_, T>(&mut de)
-            && de.end().is_ok()
-        {
-            return Ok(v);
-        }
-    }
-    let mut docs = parse_documents(bytes).map_err(|e| Diagnostics::from_iter([e.to_diagnostic()]))?;
+    let mut docs = split(bytes).map_err(|e| Diagnostics::from_iter([e.to_diagnostic()]))?;
     match docs.len() {
-        1 => from_value(docs.remove(0)),
+        1 => docs.remove(0).typed(),
         0 => Err(Diagnostics::from_iter([Diagnostic::error(
             "",
             "the input holds no document",
@@ -118,6 +208,9 @@ pub fn from_value<T: DeserializeOwned>(mut value: Value) -> Result<T, Diagnostic
             Ok(_) => return Err(diags),
             Err(e) => {
                 let segments: Vec<Segment> = e.path().iter().map(Segment::from).collect();
+                if coerce_at(&mut value, &segments, &e.inner().to_string()) {
+                    continue;
+                }
                 let path = e.path().to_string();
                 let path = if path == "." { String::new() } else { path };
                 let repeated = last_path.as_deref() == Some(path.as_str());
@@ -161,23 +254,56 @@ impl From<&serde_path_to_error::Segment> for Segment {
     }
 }
 
+fn at_mut<'a>(root: &'a mut Value, path: &[Segment]) -> Option<&'a mut Value> {
+    let mut cur = root;
+    for seg in path {
+        cur = match seg {
+            Segment::Index(i) => cur.get_mut(*i)?,
+            Segment::Key(k) => cur.get_mut(k.as_str())?,
+            Segment::Other => return None,
+        };
+    }
+    Some(cur)
+}
+
+/// Jackson's scalar coercions where the type wants them: YAML 1.1 booleans and `"true"` for a
+/// boolean, a number or boolean for a string, a numeric string for a number.
+fn coerce_at(root: &mut Value, path: &[Segment], message: &str) -> bool {
+    let Some(v) = at_mut(root, path) else { return false };
+    let replacement = match (&*v, message) {
+        (Value::String(s), m) if m.ends_with("expected a boolean") => match s.to_ascii_lowercase().as_str() {
+            "y" | "yes" | "true" | "on" => Some(Value::Bool(true)),
+            "n" | "no" | "false" | "off" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        (Value::Number(n), m) if m.ends_with("expected a string") => Some(Value::String(n.to_string())),
+        (Value::Bool(b), m) if m.ends_with("expected a string") => Some(Value::String(b.to_string())),
+        (Value::String(s), m)
+            if m.contains("expected i") || m.contains("expected u") || m.contains("expected f") =>
+        {
+            serde_json::from_str::<serde_json::Number>(s.trim())
+                .ok()
+                .map(Value::Number)
+        }
+        _ => None,
+    };
+    match replacement {
+        Some(r) => {
+            *v = r;
+            true
+        }
+        None => false,
+    }
+}
+
 /// Removes the deepest map entry on `path`; false when there is none to remove.
 fn remove_at(root: &mut Value, path: &[Segment]) -> bool {
     let Some(last_key) = path.iter().rposition(|s| matches!(s, Segment::Key(_))) else {
         return false;
     };
-    let mut cur = root;
-    for seg in &path[..last_key] {
-        let next = match seg {
-            Segment::Index(i) => cur.get_mut(*i),
-            Segment::Key(k) => cur.get_mut(k.as_str()),
-            Segment::Other => None,
-        };
-        match next {
-            Some(v) => cur = v,
-            None => return false,
-        }
-    }
+    let Some(cur) = at_mut(root, &path[..last_key]) else {
+        return false;
+    };
     match (&path[last_key], cur) {
         (Segment::Key(k), Value::Object(m)) => m.remove(k).is_some(),
         _ => false,
@@ -221,6 +347,48 @@ mod tests {
     }
 
     #[test]
+    fn scalars_are_read_for_the_type_that_wants_them() {
+        #[derive(Debug, Deserialize, PartialEq)]
+        #[serde(rename_all = "camelCase")]
+        struct C {
+            auto_ack: Option<bool>,
+            inputs: Vec<String>,
+            image_tag: Option<String>,
+            parallelism: Option<i32>,
+        }
+        let c: C = parse_one(b"autoAck: yes\ninputs: [y, on, 0755]\nimageTag: 2.10\n").unwrap();
+        assert_eq!(
+            c,
+            C {
+                auto_ack: Some(true),
+                inputs: vec!["y".into(), "on".into(), "0755".into()],
+                image_tag: Some("2.10".into()),
+                parallelism: None
+            }
+        );
+        // The coercing fallback gives the same reading when the typed read cannot.
+        let c: C = parse_one(b"autoAck: \"on\"\ninputs: [y]\nparallelism: \"3\"\n").unwrap();
+        assert_eq!(
+            (c.auto_ack, c.parallelism, c.inputs),
+            (Some(true), Some(3), vec!["y".to_owned()])
+        );
+        let c: C = parse_one(br#"{"autoAck": "false", "inputs": [1], "parallelism": "4"}"#).unwrap();
+        assert_eq!(
+            (c.auto_ack, c.parallelism, c.inputs),
+            (Some(false), Some(4), vec!["1".to_owned()])
+        );
+    }
+
+    #[test]
+    fn splits_yaml_documents_on_markers() {
+        let docs =
+            split(b"# head\na: 1\n--- # second\nb: 2\n...\n---\n# only a comment\n--- c: 3\n").unwrap();
+        let texts: Vec<&str> = docs.iter().map(RawDocument::text).collect();
+        assert_eq!(texts, ["# head\na: 1\n", "b: 2\n", "c: 3\n"]);
+        assert_eq!(split(b"  {\"a\": 1}").unwrap().len(), 1);
+    }
+
+    #[test]
     fn leading_zero_numbers_stay_strings() {
         let docs = parse_documents(b"mode: 0755\nn: 12\n").unwrap();
         assert_eq!(docs[0], serde_json::json!({"mode": "0755", "n": 12}));
@@ -258,12 +426,12 @@ mod tests {
 
     #[test]
     fn every_type_error_is_reported_with_its_path() {
-        let v = serde_json::json!({"name": 3, "parallelism": "two", "specs": {"t": {"size": "big"}}});
+        let v = serde_json::json!({"name": [3], "parallelism": "two", "specs": {"t": {"size": "big"}}});
         let diags = from_value::<Outer>(v).unwrap_err();
         let lines: Vec<String> = diags.iter().map(ToString::to_string).collect();
         assert_eq!(lines.len(), 3, "{lines:?}");
         assert!(
-            lines[0].starts_with("error: name: invalid type: integer `3`"),
+            lines[0].starts_with("error: name: invalid type: sequence, expected a string"),
             "{lines:?}"
         );
         assert!(
@@ -283,7 +451,7 @@ mod tests {
         let a: Outer = parse_one(b"{\"name\":\"x\",\"parallelism\":2}").unwrap();
         let b: Outer = parse_one(b"name: x\nparallelism: 2\n").unwrap();
         assert_eq!(a, b);
-        let err = parse_one::<Outer>(b"{\"name\":\"x\",\"parallelism\":\"2\"}").unwrap_err();
+        let err = parse_one::<Outer>(b"{\"name\":\"x\",\"parallelism\":\"2x\"}").unwrap_err();
         assert_eq!(err.len(), 1);
         assert!(parse_one::<Outer>(b"a: 1\n---\nb: 2\n").is_err());
     }

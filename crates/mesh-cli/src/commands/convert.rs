@@ -112,20 +112,19 @@ pub fn run(
     let mut components = Vec::new();
     for doc in docs {
         let label = doc.label;
-        if mode == Mode::Validate
-            && matches!(
-                detect(&doc.value),
-                Ok(DocumentKind::Resource(_) | DocumentKind::Mesh)
-            )
-        {
+        let is_resource = doc
+            .raw
+            .value()
+            .is_ok_and(|v| matches!(detect(&v), Ok(DocumentKind::Resource(_) | DocumentKind::Mesh)));
+        if mode == Mode::Validate && is_resource {
             diags.extend(
-                convert::validate_resource(doc.value)
+                convert::validate_resource(&doc.raw)
                     .into_iter()
                     .map(|d| (label.clone(), d)),
             );
             continue;
         }
-        let component: Component = match convert::parse_component(doc.value, kind) {
+        let component: Component = match convert::parse_component(&doc.raw, kind) {
             Ok(c) => c,
             Err(e) => {
                 diags.extend(e.into_iter().map(|d| (label.clone(), d)));

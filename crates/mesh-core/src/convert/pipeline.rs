@@ -9,7 +9,7 @@ use crate::Kind;
 use crate::crd::{Function, Sink, Source};
 use crate::detect::{DocumentKind, detect};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::document::from_value;
+use crate::document::RawDocument;
 use crate::validate::webhook;
 
 /// Converted objects, ready to write, and the warnings of their conversion.
@@ -26,10 +26,10 @@ fn one(d: Diagnostic) -> Diagnostics {
 }
 
 /// Reads `doc` as the Pulsar config of `kind`, or of the kind its keys show.
-pub fn parse_component(doc: Value, kind: Option<Kind>) -> Result<Component, Diagnostics> {
+pub fn parse_component(doc: &RawDocument, kind: Option<Kind>) -> Result<Component, Diagnostics> {
     let kind = match kind {
         Some(k) => k,
-        None => match detect(&doc) {
+        None => match detect(&doc.value().map_err(|e| one(e.to_diagnostic()))?) {
             Ok(DocumentKind::Config(k)) => k,
             Ok(DocumentKind::Resource(_) | DocumentKind::Mesh) => {
                 return Err(one(Diagnostic::error(
@@ -41,9 +41,9 @@ pub fn parse_component(doc: Value, kind: Option<Kind>) -> Result<Component, Diag
         },
     };
     Ok(match kind {
-        Kind::Function => Component::Function(Box::new(from_value(doc)?)),
-        Kind::Source => Component::Source(Box::new(from_value(doc)?)),
-        Kind::Sink => Component::Sink(Box::new(from_value(doc)?)),
+        Kind::Function => Component::Function(Box::new(doc.typed()?)),
+        Kind::Source => Component::Source(Box::new(doc.typed()?)),
+        Kind::Sink => Component::Sink(Box::new(doc.typed()?)),
     })
 }
 
@@ -81,20 +81,22 @@ pub fn convert_bundle(
 }
 
 /// Validates a Function Mesh `Function`, `Source` or `Sink` document as the operator would admit it.
-pub fn validate_resource(doc: Value) -> Diagnostics {
-    match detect(&doc) {
-        Ok(DocumentKind::Resource(Kind::Function)) => {
-            from_value::<Function>(doc).map_or_else(|d| d, |f| webhook::function(&f))
-        }
+pub fn validate_resource(doc: &RawDocument) -> Diagnostics {
+    let value = match doc.value() {
+        Ok(v) => v,
+        Err(e) => return one(e.to_diagnostic()),
+    };
+    match detect(&value) {
+        Ok(DocumentKind::Resource(Kind::Function)) => doc
+            .typed::<Function>()
+            .map_or_else(|d| d, |f| webhook::function(&f)),
         Ok(DocumentKind::Resource(Kind::Source)) => {
-            from_value::<Source>(doc).map_or_else(|d| d, |s| webhook::source(&s))
+            doc.typed::<Source>().map_or_else(|d| d, |s| webhook::source(&s))
         }
         Ok(DocumentKind::Resource(Kind::Sink)) => {
-            from_value::<Sink>(doc).map_or_else(|d| d, |s| webhook::sink(&s))
+            doc.typed::<Sink>().map_or_else(|d| d, |s| webhook::sink(&s))
         }
-        Ok(DocumentKind::Mesh) => from_value::<crate::crd::FunctionMesh>(doc)
-            .err()
-            .unwrap_or_default(),
+        Ok(DocumentKind::Mesh) => doc.typed::<crate::crd::FunctionMesh>().err().unwrap_or_default(),
         Ok(DocumentKind::Config(_)) => one(Diagnostic::error(
             "",
             "this is a Pulsar config, not a Function Mesh resource",

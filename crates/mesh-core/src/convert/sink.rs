@@ -49,7 +49,7 @@ pub fn sink(config: &SinkConfig, ctx: &Context<'_>) -> Outcome<Sink> {
     let log = common::log_config(&base.cro, c.log_level.as_ref(), &mut d);
     let errors_before = d.errors().count();
     let resolved = connector::resolve(Kind::Sink, c.archive.as_ref(), ctx, &base, log, &mut d);
-    let archive_failed = d.errors().count() > errors_before;
+    let archive_failed = d.errors().count() > errors_before || non_empty(c.archive.as_ref()).is_none();
     let class_name = non_empty(c.class_name.as_ref())
         .map(str::to_owned)
         .or_else(|| resolved.definition.and_then(|def| def.sink_class.clone()));

@@ -32,7 +32,7 @@ pub fn source(config: &SourceConfig, ctx: &Context<'_>) -> Outcome<Source> {
     let log = common::log_config(&base.cro, c.log_level.as_ref(), &mut d);
     let errors_before = d.errors().count();
     let resolved = connector::resolve(Kind::Source, c.archive.as_ref(), ctx, &base, log, &mut d);
-    let archive_failed = d.errors().count() > errors_before;
+    let archive_failed = d.errors().count() > errors_before || non_empty(c.archive.as_ref()).is_none();
     let class_name = non_empty(c.class_name.as_ref())
         .map(str::to_owned)
         .or_else(|| resolved.definition.and_then(|def| def.source_class.clone()));

@@ -351,7 +351,8 @@ pub fn function(c: &FunctionConfig) -> Diagnostics {
             format!("Windows Function not support {} delivery semantics.", g.as_str()),
         );
     }
-    if c.auto_ack == Some(false) && g == Some(ProcessingGuarantees::AtmostOnce) {
+    // A window function runs as MANUAL (its guarantee moves to the window), so the check does not apply.
+    if c.auto_ack == Some(false) && g == Some(ProcessingGuarantees::AtmostOnce) && c.window_config.is_none() {
         d.error("autoAck", ATMOST_ONCE_AUTO_ACK);
     }
     match c.runtime {

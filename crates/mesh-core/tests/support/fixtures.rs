@@ -133,8 +133,9 @@ pub fn relative(path: &Path) -> String {
 pub fn convert(path: &Path) -> Result<Rendered, Diagnostics> {
     let rel = relative(path);
     let loaded = Loaded::load(context_spec(&rel));
-    let doc = mesh_core::document::parse_one::<serde_json::Value>(&std::fs::read(path).unwrap())?;
-    let component = convert::parse_component(doc, Some(kind_of(&rel)))?;
+    let mut docs = mesh_core::document::split(&std::fs::read(path).unwrap()).unwrap();
+    assert_eq!(docs.len(), 1, "{rel}: one document per fixture");
+    let component = convert::parse_component(&docs.remove(0), Some(kind_of(&rel)))?;
     convert::convert_component(&component, &loaded.context())
 }
 

@@ -1,0 +1,299 @@
+//! The real `mesh` binary on files, directories, stdin and bad input.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(p: &str) -> String {
+    root().join("fixtures").join(p).display().to_string()
+}
+
+fn mesh(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mesh"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8(b.to_vec()).unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mesh-cli-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const FUNCTION: &str = r#"{"name": "echo", "className": "org.example.Echo",
+  "jar": "function://public/default/echo@1.0", "inputs": ["in"], "output": "out"}"#;
+
+#[test]
+fn converts_a_file_to_yaml() {
+    let worker = fixture("worker/functions_worker.yml");
+    let out = mesh(
+        &[
+            "convert",
+            "--worker-config",
+            &worker,
+            &fixture("function/java-exclamation.yaml"),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let yaml = text(&out.stdout);
+    assert!(
+        yaml.starts_with("apiVersion: compute.functionmesh.io/v1alpha1\nkind: Function\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("name: exclamation-1b9d0a53"));
+    assert!(text(&out.stderr).is_empty());
+}
+
+#[test]
+fn reads_stdin_and_writes_json() {
+    let out = mesh(
+        &["convert", "--cluster", "local", "-o", "json", "-"],
+        Some(FUNCTION),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "Function");
+    assert_eq!(v["spec"]["clusterName"], "local");
+}
+
+#[test]
+fn several_documents_become_a_list_in_json_and_documents_in_yaml() {
+    let two = "name: a\nclassName: A\njar: function://public/default/a@1\ninputs: [x]\n---\nname: b\nclassName: B\njar: function://public/default/b@1\ninputs: [y]\n";
+    let out = mesh(&["convert", "--cluster", "c", "-o", "json", "-"], Some(two));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "List");
+    assert_eq!(v["items"].as_array().unwrap().len(), 2);
+    let out = mesh(&["convert", "--cluster", "c", "-"], Some(two));
+    assert_eq!(text(&out.stdout).matches("\n---\n").count(), 1);
+}
+
+#[test]
+fn converts_a_directory_recursively() {
+    let dir = temp_dir("dir");
+    std::fs::create_dir_all(dir.join("nested")).unwrap();
+    std::fs::write(dir.join("a.json"), FUNCTION).unwrap();
+    std::fs::copy(fixture("sink/elastic-builtin.yaml"), dir.join("nested/sink.yaml")).unwrap();
+    std::fs::write(dir.join("notes.txt"), "not a config").unwrap();
+    let args = [
+        "convert",
+        "--cluster",
+        "c",
+        "--connectors",
+        &fixture("worker/connectors.yaml"),
+        dir.to_str().unwrap(),
+    ];
+    let out = mesh(&args, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let yaml = text(&out.stdout);
+    assert!(
+        yaml.contains("kind: Function") && yaml.contains("kind: Sink"),
+        "{yaml}"
+    );
+}
+
+#[test]
+fn rejected_input_prints_every_error_and_nothing_on_stdout() {
+    let out = mesh(&["convert", &fixture("function/invalid/bad-topics.yaml")], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(
+        err.lines()
+            .all(|l| l.starts_with("error: ") || l.starts_with("warning: ")),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: inputs[1]: Input topic a/b is invalid\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: clusterName: clusterName is not provided.\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn diagnostics_of_several_inputs_name_their_file() {
+    let bad = fixture("function/invalid/no-inputs.yaml");
+    let out = mesh(&["convert", "--cluster", "c", &bad, "-"], Some(FUNCTION));
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "error: {bad}:inputs: No input topic(s) specified for the function"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn ambiguous_kind_is_an_error_that_says_so_and_kind_resolves_it() {
+    let doc = r#"{"name": "x", "className": "C", "parallelism": 1}"#;
+    let out = mesh(&["convert", "--cluster", "c", "-"], Some(doc));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("cannot tell whether this is a function, source or sink config"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = mesh(
+        &["validate", "--kind", "function", "--cluster", "c", "-"],
+        Some(doc),
+    );
+    assert!(
+        text(&out.stderr).contains("No input topic(s) specified for the function"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = mesh(&["convert", "/no/such/file.yaml"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with("error: cannot read /no/such/file.yaml: "),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(mesh(&["convert"], None).status.code(), Some(2));
+    assert_eq!(
+        mesh(&["convert", "--to", "elsewhere", "x"], None).status.code(),
+        Some(2)
+    );
+    let empty = temp_dir("empty");
+    assert_eq!(
+        mesh(&["convert", empty.to_str().unwrap()], None).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn garbage_is_rejected_cleanly() {
+    for garbage in ["{\"name\": ", "a: [", "\u{0}\u{1}", "- 1\n- 2\n", "a: 1\na: 2\n"] {
+        let out = mesh(&["convert", "--cluster", "c", "-"], Some(garbage));
+        assert_eq!(out.status.code(), Some(1), "{garbage:?}");
+        assert!(out.stdout.is_empty());
+        assert!(
+            text(&out.stderr).starts_with("error: "),
+            "{garbage:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn validate_prints_diagnostics_only() {
+    let out = mesh(&["validate", "--cluster", "c", "-"], Some(FUNCTION));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let out = mesh(
+        &[
+            "validate",
+            &fixture("function/java-unknown-keys.yaml"),
+            "--cluster",
+            "c",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stderr).contains("warning: ouput: unknown field"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn validate_checks_resources_as_the_operator_would() {
+    let cr = "apiVersion: compute.functionmesh.io/v1alpha1\nkind: Function\nmetadata: {name: f}\nspec:\n  replicas: 2\n  maxReplicas: 1\n";
+    let out = mesh(&["validate", "-"], Some(cr));
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("error: spec.maxReplicas: maxReplicas must be greater than or equal to replicas"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: spec.runtime.java: runtime cannot be empty"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bundles_several_configs_into_one_function_mesh() {
+    let args = [
+        "convert",
+        "--worker-config",
+        &fixture("worker/functions_worker.yml"),
+        "--connectors",
+        &fixture("worker/connectors.yaml"),
+        "--bundle",
+        "pipeline",
+        &fixture("function/java-exclamation.yaml"),
+        &fixture("sink/elastic-builtin.yaml"),
+    ];
+    let out = mesh(&args, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let yaml = text(&out.stdout);
+    assert!(
+        yaml.starts_with("apiVersion: compute.functionmesh.io/v1alpha1\nkind: FunctionMesh\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("  functions:\n") && yaml.contains("  sinks:\n"));
+}
+
+#[test]
+fn worker_config_errors_name_the_file() {
+    let dir = temp_dir("worker");
+    let bad = dir.join("w.yml");
+    std::fs::write(
+        &bad,
+        "functionsWorkerServiceCustomConfigs:\n  enableTrustedMode: maybe\n",
+    )
+    .unwrap();
+    let out = mesh(
+        &["convert", "--worker-config", bad.to_str().unwrap(), "-"],
+        Some(FUNCTION),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with(&format!(
+            "error: {}:functionsWorkerServiceCustomConfigs.enableTrustedMode: ",
+            bad.display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn crd_prints_the_four_crds() {
+    let out = mesh(&["crd"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let yaml = text(&out.stdout);
+    assert_eq!(yaml.matches("kind: CustomResourceDefinition").count(), 4);
+}
