@@ -9,9 +9,6 @@ use crate::cli::Format;
 /// Why output could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    /// YAML serialization failed.
-    #[error("cannot write YAML")]
-    Yaml(#[source] serde_saphyr::SerializeError),
     /// JSON serialization failed.
     #[error("cannot write JSON")]
     Json(#[source] serde_json::Error),
@@ -29,7 +26,7 @@ pub fn render(docs: &[Value], format: Format) -> Result<String, OutputError> {
                 if i > 0 {
                     text.push_str("---\n");
                 }
-                text.push_str(&serde_saphyr::to_string(doc).map_err(OutputError::Yaml)?);
+                text.push_str(&mesh_core::yaml::to_string(doc));
             }
             Ok(text)
         }

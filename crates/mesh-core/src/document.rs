@@ -233,9 +233,9 @@ pub fn from_value<T: DeserializeOwned>(mut value: Value) -> Result<T, Diagnostic
     Err(diags)
 }
 
-/// Serializes `value` to YAML text the way every mesh output is written.
-pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, serde_saphyr::SerializeError> {
-    serde_saphyr::to_string(value)
+/// Serializes `value` to YAML text the way every mesh output is written ([`crate::yaml`]).
+pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
+    Ok(crate::yaml::to_string(&serde_json::to_value(value)?))
 }
 
 enum Segment {

@@ -27,6 +27,7 @@ pub mod pulsar;
 pub mod quantity;
 pub mod validate;
 pub mod worker;
+pub mod yaml;
 
 use std::fmt::Write as _;
 

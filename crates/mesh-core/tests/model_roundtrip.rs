@@ -121,3 +121,17 @@ roundtrip_test!(
     crd_schema("FunctionMesh"),
     kind = "FunctionMesh"
 );
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..config() })]
+    /// Whatever mesh writes as YAML reads back as the same value, both with YAML 1.2 booleans and
+    /// with the YAML 1.1 readings (`yes`, `on`, `y`) Pulsar and kubectl use.
+    #[test]
+    fn yaml_writer_output_reads_back_the_same(v in support::arbitrary::any_json(4)) {
+        let text = mesh_core::yaml::to_string(&v);
+        let strict: Value = mesh_core::document::RawDocument::new(text.clone()).value().unwrap();
+        prop_assert_eq!(&strict, &v, "YAML:\n{}", text);
+        let yaml11: Value = serde_saphyr::from_str(&text).unwrap();
+        prop_assert_eq!(&yaml11, &v, "YAML 1.1 reading of:\n{}", text);
+    }
+}

@@ -220,14 +220,27 @@ pub(crate) fn labels(
 /// The eight reserved claims (`compute.functionmesh.io/pulsar-*` and the legacy `pulsar-*`).
 pub fn reserved_claims(id: Identity<'_>, cluster: &str) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
-    for (key, value) in [
-        ("cluster", cluster),
-        ("tenant", id.tenant),
-        ("namespace", id.namespace),
-        ("component", id.name),
+    for (keys, value) in [
+        (
+            ["compute.functionmesh.io/pulsar-cluster", "pulsar-cluster"],
+            cluster,
+        ),
+        (
+            ["compute.functionmesh.io/pulsar-tenant", "pulsar-tenant"],
+            id.tenant,
+        ),
+        (
+            ["compute.functionmesh.io/pulsar-namespace", "pulsar-namespace"],
+            id.namespace,
+        ),
+        (
+            ["compute.functionmesh.io/pulsar-component", "pulsar-component"],
+            id.name,
+        ),
     ] {
-        m.insert(format!("compute.functionmesh.io/pulsar-{key}"), value.to_owned());
-        m.insert(format!("pulsar-{key}"), value.to_owned());
+        for key in keys {
+            m.insert(key.to_owned(), value.to_owned());
+        }
     }
     m
 }

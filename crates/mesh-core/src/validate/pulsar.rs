@@ -32,47 +32,69 @@ fn present(s: Option<&String>) -> Option<&str> {
     s.map(String::as_str).filter(|s| !s.is_empty())
 }
 
-/// Every input of a function with the path it was given at: `inputs`, `topicsPattern`,
+/// Where an input was given: `inputs[0]`, `topicsPattern`, `inputSpecs.<topic>`, … (built only
+/// when a diagnostic needs it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputPath<'a> {
+    /// An element of a list field.
+    Index(&'static str, usize),
+    /// A single-valued field.
+    Field(&'static str),
+    /// A key of a map field.
+    Key(&'static str, &'a str),
+}
+
+impl std::fmt::Display for InputPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Index(field, i) => write!(f, "{field}[{i}]"),
+            Self::Field(field) => f.write_str(field),
+            Self::Key(field, key) => write!(f, "{field}.{key}"),
+        }
+    }
+}
+
+/// Every input of a function with where it was given: `inputs`, `topicsPattern`,
 /// `customSerdeInputs`, `customSchemaInputs`, `inputSpecs`.
-pub fn function_inputs(c: &FunctionConfig) -> Vec<(String, &str)> {
-    let mut out: Vec<(String, &str)> = Vec::new();
+pub fn function_inputs(c: &FunctionConfig) -> Vec<(InputPath<'_>, &str)> {
+    let mut out = Vec::new();
     for (i, t) in c.inputs.iter().flatten().enumerate() {
-        out.push((format!("inputs[{i}]"), t));
+        out.push((InputPath::Index("inputs", i), t.as_str()));
     }
     if let Some(p) = c.topics_pattern.as_deref() {
-        out.push(("topicsPattern".to_owned(), p));
+        out.push((InputPath::Field("topicsPattern"), p));
     }
     for (field, map) in [
         ("customSerdeInputs", &c.custom_serde_inputs),
         ("customSchemaInputs", &c.custom_schema_inputs),
     ] {
         for t in map.iter().flat_map(BTreeMap::keys) {
-            out.push((join(field, t), t));
+            out.push((InputPath::Key(field, t), t.as_str()));
         }
     }
     for t in c.input_specs.iter().flat_map(BTreeMap::keys) {
-        out.push((join("inputSpecs", t), t));
+        out.push((InputPath::Key("inputSpecs", t), t.as_str()));
     }
     out
 }
 
-/// Every input of a sink with its path.
-pub fn sink_inputs(c: &SinkConfig) -> Vec<(String, &str)> {
-    let mut out: Vec<(String, &str)> = Vec::new();
+/// Every input of a sink with where it was given.
+pub fn sink_inputs(c: &SinkConfig) -> Vec<(InputPath<'_>, &str)> {
+    let mut out = Vec::new();
     for (i, t) in c.inputs.iter().flatten().enumerate() {
-        out.push((format!("inputs[{i}]"), t));
+        out.push((InputPath::Index("inputs", i), t.as_str()));
     }
     for t in c.topic_to_serde_class_name.iter().flat_map(BTreeMap::keys) {
-        out.push((join("topicToSerdeClassName", t), t));
+        out.push((InputPath::Key("topicToSerdeClassName", t), t.as_str()));
     }
     if let Some(p) = c.topics_pattern.as_deref() {
-        out.push(("topicsPattern".to_owned(), p));
+        out.push((InputPath::Field("topicsPattern"), p));
     }
     for t in c.topic_to_schema_type.iter().flat_map(BTreeMap::keys) {
-        out.push((join("topicToSchemaType", t), t));
+        out.push((InputPath::Key("topicToSchemaType", t), t.as_str()));
     }
     for t in c.input_specs.iter().flat_map(BTreeMap::keys) {
-        out.push((join("inputSpecs", t), t));
+        out.push((InputPath::Key("inputSpecs", t), t.as_str()));
     }
     out
 }
@@ -164,10 +186,11 @@ pub fn check_window(w: &WindowConfig, d: &mut Diagnostics) {
     }
 }
 
-fn check_consumer_crypto(path: &str, spec: &ConsumerConfig, d: &mut Diagnostics) {
+fn check_consumer_crypto(topic: &str, spec: &ConsumerConfig, d: &mut Diagnostics) {
+    let path = || join("inputSpecs", topic);
     if spec.receiver_queue_size.is_some_and(|n| n < 0) {
         d.error(
-            join(path, "receiverQueueSize"),
+            join(&path(), "receiverQueueSize"),
             "Receiver queue size should be >= zero",
         );
     }
@@ -175,7 +198,7 @@ fn check_consumer_crypto(path: &str, spec: &ConsumerConfig, d: &mut Diagnostics)
         && blank(c.crypto_key_reader_class_name.as_ref())
     {
         d.error(
-            join(path, "cryptoConfig.cryptoKeyReaderClassName"),
+            join(&path(), "cryptoConfig.cryptoKeyReaderClassName"),
             "CryptoKeyReader class name required",
         );
     }
@@ -246,7 +269,7 @@ pub fn function(c: &FunctionConfig) -> Diagnostics {
     }
     for (path, t) in &inputs {
         if !is_valid_pulsar(t) {
-            d.error(path.clone(), format!("Input topic {t} is invalid"));
+            d.error(path.to_string(), format!("Input topic {t} is invalid"));
         }
     }
     if let Some(o) = present(c.output.as_ref())
@@ -314,14 +337,13 @@ pub fn function(c: &FunctionConfig) -> Diagnostics {
         );
     }
     for (topic, spec) in c.input_specs.iter().flatten() {
-        let path = join("inputSpecs", topic);
-        check_consumer_crypto(&path, spec, &mut d);
+        check_consumer_crypto(topic, spec, &mut d);
         if c.runtime == Some(Runtime::Java)
             && !blank(spec.schema_type.as_ref())
             && !blank(spec.serde_class_name.as_ref())
         {
             d.error(
-                path,
+                join("inputSpecs", topic),
                 "Only one of schemaType or serdeClassName should be set in inputSpec",
             );
         }
@@ -495,7 +517,7 @@ pub fn sink(c: &SinkConfig) -> Diagnostics {
     }
     for (path, t) in &inputs {
         if !is_valid_pulsar(t) {
-            d.error(path.clone(), format!("Input topic {t} is invalid"));
+            d.error(path.to_string(), format!("Input topic {t} is invalid"));
         }
     }
     check_log(c.log_topic.as_ref(), c.log_level.as_ref(), &mut d);
@@ -507,10 +529,12 @@ pub fn sink(c: &SinkConfig) -> Diagnostics {
         d.error("timeoutMs", "Sink timeout must be a positive number");
     }
     for (topic, spec) in c.input_specs.iter().flatten() {
-        let path = join("inputSpecs", topic);
-        check_consumer_crypto(&path, spec, &mut d);
+        check_consumer_crypto(topic, spec, &mut d);
         if !blank(spec.schema_type.as_ref()) && !blank(spec.serde_class_name.as_ref()) {
-            d.error(path, "Only one of serdeClassName or schemaType should be set");
+            d.error(
+                join("inputSpecs", topic),
+                "Only one of serdeClassName or schemaType should be set",
+            );
         }
     }
     if c.retain_key_ordering == Some(true) && eo {

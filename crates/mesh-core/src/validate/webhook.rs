@@ -473,24 +473,25 @@ fn window(w: &WindowConfig, d: &mut Diagnostics) {
 }
 
 fn inputs(input: Option<&InputConf>, d: &mut Diagnostics) {
-    let mut all: Vec<(String, &str)> = Vec::new();
+    use super::pulsar::InputPath;
+    let mut all: Vec<(InputPath<'_>, &str)> = Vec::new();
     if let Some(i) = input {
         for (n, t) in i.topics.iter().flatten().enumerate() {
-            all.push((format!("spec.input.topics[{n}]"), t));
+            all.push((InputPath::Index("spec.input.topics", n), t));
         }
         if let Some(p) = i.topic_pattern.as_deref().filter(|p| !p.is_empty()) {
-            all.push(("spec.input.topicPattern".to_owned(), p));
+            all.push((InputPath::Field("spec.input.topicPattern"), p));
         }
         for (field, map) in [
-            ("customSerdeSources", &i.custom_serde_sources),
-            ("customSchemaSources", &i.custom_schema_sources),
+            ("spec.input.customSerdeSources", &i.custom_serde_sources),
+            ("spec.input.customSchemaSources", &i.custom_schema_sources),
         ] {
             for t in map.iter().flat_map(BTreeMap::keys) {
-                all.push((join(&format!("spec.input.{field}"), t), t));
+                all.push((InputPath::Key(field, t), t));
             }
         }
         for t in i.source_specs.iter().flat_map(BTreeMap::keys) {
-            all.push((join("spec.input.sourceSpecs", t), t));
+            all.push((InputPath::Key("spec.input.sourceSpecs", t), t));
         }
     }
     if all.is_empty() {
@@ -498,7 +499,7 @@ fn inputs(input: Option<&InputConf>, d: &mut Diagnostics) {
     }
     for (path, t) in &all {
         if !is_valid_operator(t) {
-            d.error(path.clone(), format!("Input topic {t} is invalid"));
+            d.error(path.to_string(), format!("Input topic {t} is invalid"));
         }
     }
     for (t, spec) in input.and_then(|i| i.source_specs.as_ref()).into_iter().flatten() {
@@ -507,10 +508,10 @@ fn inputs(input: Option<&InputConf>, d: &mut Diagnostics) {
 }
 
 fn consumer(topic: &str, spec: &ConsumerConfig, d: &mut Diagnostics) {
-    let path = join("spec.input.sourceSpecs", topic);
+    let path = || join("spec.input.sourceSpecs", topic);
     if spec.receiver_queue_size.is_some_and(|n| n < 0) {
         d.error(
-            join(&path, "receiverQueueSize"),
+            join(&path(), "receiverQueueSize"),
             format!("{topic} receiver queue size should be >= zero"),
         );
     }
@@ -520,7 +521,7 @@ fn consumer(topic: &str, spec: &ConsumerConfig, d: &mut Diagnostics) {
         .is_some_and(|c| blank(c.crypto_key_reader_class_name.as_ref()))
     {
         d.error(
-            join(&path, "cryptoConfig"),
+            join(&path(), "cryptoConfig"),
             format!("{topic} cryptoKeyReader class name required"),
         );
     }
