@@ -66,6 +66,24 @@ pub struct Identity<'a> {
     pub name: &'a str,
 }
 
+impl<'a> Identity<'a> {
+    /// The identity from a config's optional fields (missing ones are empty).
+    pub fn of(
+        kind: Kind,
+        tenant: Option<&'a String>,
+        namespace: Option<&'a String>,
+        name: Option<&'a String>,
+    ) -> Self {
+        let s = |v: Option<&'a String>| v.map_or("", String::as_str);
+        Self {
+            kind,
+            tenant: s(tenant),
+            namespace: s(namespace),
+            name: s(name),
+        }
+    }
+}
+
 pub(crate) fn non_empty(s: Option<&String>) -> Option<&str> {
     s.map(String::as_str).filter(|s| !s.trim().is_empty())
 }

@@ -103,6 +103,56 @@ pub(crate) fn resolve<'a>(
     }
 }
 
+/// The fields of a source or sink config the shared preparation reads.
+pub(crate) struct ConnectorFields<'c> {
+    pub tenant: Option<&'c String>,
+    pub namespace: Option<&'c String>,
+    pub name: Option<&'c String>,
+    pub options: Option<&'c String>,
+    pub parallelism: Option<i32>,
+    pub log_level: Option<&'c String>,
+    pub archive: Option<&'c String>,
+    pub class_name: Option<&'c String>,
+}
+
+/// What a source or sink conversion starts from: the shared base, the resolved archive and the
+/// class name (from the config, else the catalogue; its absence is reported unless the archive
+/// already failed).
+pub(crate) struct Prepared<'a> {
+    pub base: Base,
+    pub resolved: Resolved<'a>,
+    pub class_name: Option<String>,
+}
+
+pub(crate) fn prepare<'a>(
+    kind: Kind,
+    f: &ConnectorFields<'_>,
+    ctx: &Context<'a>,
+    d: &mut Diagnostics,
+) -> Prepared<'a> {
+    let id = common::Identity::of(kind, f.tenant, f.namespace, f.name);
+    let base = common::base(id, f.options.map(String::as_str), f.parallelism, ctx, d);
+    let log = common::log_config(&base.cro, f.log_level, d);
+    let errors_before = d.errors().count();
+    let resolved = resolve(kind, f.archive, ctx, &base, log, d);
+    let archive_failed = d.errors().count() > errors_before || non_empty(f.archive).is_none();
+    let from_catalogue = |def: &ConnectorDefinition| match kind {
+        Kind::Sink => def.sink_class.clone(),
+        _ => def.source_class.clone(),
+    };
+    let class_name = non_empty(f.class_name)
+        .map(str::to_owned)
+        .or_else(|| resolved.definition.and_then(from_catalogue));
+    if class_name.is_none() && !archive_failed {
+        d.error("className", "no className provided");
+    }
+    Prepared {
+        base,
+        resolved,
+        class_name,
+    }
+}
+
 /// The type class: the runtime options' value, else the catalogue's when the archive names a
 /// connector, else `[B`.
 pub(crate) fn type_class(explicit: Option<&String>, from_catalogue: Option<&str>) -> String {

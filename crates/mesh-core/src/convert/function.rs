@@ -25,12 +25,12 @@ pub fn function(config: &FunctionConfig, ctx: &Context<'_>) -> Outcome<Function>
     let c = config.infer_missing(ctx.worker.forwards_source_message_property());
     d.extend(validate::pulsar::function(&c));
     common::check_resource_bounds(ctx, c.resources.as_ref(), &mut d);
-    let id = Identity {
-        kind: Kind::Function,
-        tenant: c.tenant.as_deref().unwrap_or_default(),
-        namespace: c.namespace.as_deref().unwrap_or_default(),
-        name: c.name.as_deref().unwrap_or_default(),
-    };
+    let id = Identity::of(
+        Kind::Function,
+        c.tenant.as_ref(),
+        c.namespace.as_ref(),
+        c.name.as_ref(),
+    );
     let common::Base {
         custom,
         cro,

@@ -1,6 +1,6 @@
 //! `SinkConfig` -> `Sink`.
 
-use super::common::{self, Identity, non_empty};
+use super::common::{self, non_empty};
 use super::{Context, Converted, Outcome, connector, finish, io};
 use crate::Kind;
 use crate::crd::{InputConf, Sink, SinkSpec};
@@ -33,29 +33,25 @@ pub fn sink(config: &SinkConfig, ctx: &Context<'_>) -> Outcome<Sink> {
             "ignored, as Pulsar ignores it: use inputSpecs.<topic>.schemaProperties",
         );
     }
-    let id = Identity {
-        kind: Kind::Sink,
-        tenant: c.tenant.as_deref().unwrap_or_default(),
-        namespace: c.namespace.as_deref().unwrap_or_default(),
-        name: c.name.as_deref().unwrap_or_default(),
-    };
-    let base = common::base(
-        id,
-        c.custom_runtime_options.as_deref(),
-        c.parallelism,
+    let connector::Prepared {
+        base,
+        resolved,
+        class_name,
+    } = connector::prepare(
+        Kind::Sink,
+        &connector::ConnectorFields {
+            tenant: c.tenant.as_ref(),
+            namespace: c.namespace.as_ref(),
+            name: c.name.as_ref(),
+            options: c.custom_runtime_options.as_ref(),
+            parallelism: c.parallelism,
+            log_level: c.log_level.as_ref(),
+            archive: c.archive.as_ref(),
+            class_name: c.class_name.as_ref(),
+        },
         ctx,
         &mut d,
     );
-    let log = common::log_config(&base.cro, c.log_level.as_ref(), &mut d);
-    let errors_before = d.errors().count();
-    let resolved = connector::resolve(Kind::Sink, c.archive.as_ref(), ctx, &base, log, &mut d);
-    let archive_failed = d.errors().count() > errors_before || non_empty(c.archive.as_ref()).is_none();
-    let class_name = non_empty(c.class_name.as_ref())
-        .map(str::to_owned)
-        .or_else(|| resolved.definition.and_then(|def| def.sink_class.clone()));
-    if class_name.is_none() && !archive_failed {
-        d.error("className", "no className provided");
-    }
 
     let mut specs = io::source_specs(
         &io::InputSources {

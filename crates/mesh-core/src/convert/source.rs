@@ -1,6 +1,6 @@
 //! `SourceConfig` -> `Source`.
 
-use super::common::{self, Identity, non_empty};
+use super::common::{self, non_empty};
 use super::{Context, Converted, Outcome, connector, finish, io};
 use crate::Kind;
 use crate::crd::{BatchSourceConfig, OutputConf, Source, SourceSpec};
@@ -16,29 +16,25 @@ pub fn source(config: &SourceConfig, ctx: &Context<'_>) -> Outcome<Source> {
     let c = config.infer_missing();
     d.extend(validate::pulsar::source(&c));
     common::check_resource_bounds(ctx, c.resources.as_ref(), &mut d);
-    let id = Identity {
-        kind: Kind::Source,
-        tenant: c.tenant.as_deref().unwrap_or_default(),
-        namespace: c.namespace.as_deref().unwrap_or_default(),
-        name: c.name.as_deref().unwrap_or_default(),
-    };
-    let base = common::base(
-        id,
-        c.custom_runtime_options.as_deref(),
-        c.parallelism,
+    let connector::Prepared {
+        base,
+        resolved,
+        class_name,
+    } = connector::prepare(
+        Kind::Source,
+        &connector::ConnectorFields {
+            tenant: c.tenant.as_ref(),
+            namespace: c.namespace.as_ref(),
+            name: c.name.as_ref(),
+            options: c.custom_runtime_options.as_ref(),
+            parallelism: c.parallelism,
+            log_level: c.log_level.as_ref(),
+            archive: c.archive.as_ref(),
+            class_name: c.class_name.as_ref(),
+        },
         ctx,
         &mut d,
     );
-    let log = common::log_config(&base.cro, c.log_level.as_ref(), &mut d);
-    let errors_before = d.errors().count();
-    let resolved = connector::resolve(Kind::Source, c.archive.as_ref(), ctx, &base, log, &mut d);
-    let archive_failed = d.errors().count() > errors_before || non_empty(c.archive.as_ref()).is_none();
-    let class_name = non_empty(c.class_name.as_ref())
-        .map(str::to_owned)
-        .or_else(|| resolved.definition.and_then(|def| def.source_class.clone()));
-    if class_name.is_none() && !archive_failed {
-        d.error("className", "no className provided");
-    }
     let mut serde = non_empty(c.serde_class_name.as_ref()).map(str::to_owned);
     let mut schema = non_empty(c.schema_type.as_ref()).map(str::to_owned);
     let catalogue_def = resolved.definition.filter(|_| ctx.catalogue.is_some());

@@ -35,6 +35,28 @@ struct Common<'a> {
     package_service: Option<&'a PulsarMessaging>,
 }
 
+/// The shared fields of any of the three specs (their field names are the same).
+macro_rules! common_of {
+    ($kind:expr, $cr:expr) => {
+        Common {
+            kind: $kind,
+            meta: &$cr.metadata,
+            class_name: $cr.spec.class_name.as_ref(),
+            replicas: $cr.spec.replicas,
+            min_replicas: $cr.spec.min_replicas,
+            max_replicas: $cr.spec.max_replicas,
+            pod: $cr.spec.pod.as_ref(),
+            resources: $cr.spec.resources.as_ref(),
+            java: $cr.spec.java.as_ref(),
+            python: $cr.spec.python.as_ref(),
+            golang: $cr.spec.golang.as_ref(),
+            generic: $cr.spec.generic_runtime.as_ref(),
+            pulsar: $cr.spec.pulsar.as_ref(),
+            package_service: $cr.spec.pulsar_package_service.as_ref(),
+        }
+    };
+}
+
 fn blank(s: Option<&String>) -> bool {
     s.is_none_or(String::is_empty)
 }
@@ -42,22 +64,7 @@ fn blank(s: Option<&String>) -> bool {
 /// Validates a `Function` as the operator's webhook would on create.
 pub fn function(function: &Function) -> Diagnostics {
     let s = &function.spec;
-    let c = Common {
-        kind: Kind::Function,
-        meta: &function.metadata,
-        class_name: s.class_name.as_ref(),
-        replicas: s.replicas,
-        min_replicas: s.min_replicas,
-        max_replicas: s.max_replicas,
-        pod: s.pod.as_ref(),
-        resources: s.resources.as_ref(),
-        java: s.java.as_ref(),
-        python: s.python.as_ref(),
-        golang: s.golang.as_ref(),
-        generic: s.generic_runtime.as_ref(),
-        pulsar: s.pulsar.as_ref(),
-        package_service: s.pulsar_package_service.as_ref(),
-    };
+    let c = common_of!(Kind::Function, function);
     let mut d = common(&c);
     let g = s.processing_guarantee;
     delivery(
@@ -127,22 +134,7 @@ pub fn function(function: &Function) -> Diagnostics {
 /// Validates a `Sink` as the operator's webhook would on create.
 pub fn sink(k: &Sink) -> Diagnostics {
     let s = &k.spec;
-    let c = Common {
-        kind: Kind::Sink,
-        meta: &k.metadata,
-        class_name: s.class_name.as_ref(),
-        replicas: s.replicas,
-        min_replicas: s.min_replicas,
-        max_replicas: s.max_replicas,
-        pod: s.pod.as_ref(),
-        resources: s.resources.as_ref(),
-        java: s.java.as_ref(),
-        python: s.python.as_ref(),
-        golang: s.golang.as_ref(),
-        generic: s.generic_runtime.as_ref(),
-        pulsar: s.pulsar.as_ref(),
-        package_service: s.pulsar_package_service.as_ref(),
-    };
+    let c = common_of!(Kind::Sink, k);
     let mut d = common(&c);
     delivery(
         s.timeout,
@@ -161,22 +153,7 @@ pub fn sink(k: &Sink) -> Diagnostics {
 /// Validates a `Source` as the operator's webhook would on create.
 pub fn source(k: &Source) -> Diagnostics {
     let s = &k.spec;
-    let c = Common {
-        kind: Kind::Source,
-        meta: &k.metadata,
-        class_name: s.class_name.as_ref(),
-        replicas: s.replicas,
-        min_replicas: s.min_replicas,
-        max_replicas: s.max_replicas,
-        pod: s.pod.as_ref(),
-        resources: s.resources.as_ref(),
-        java: s.java.as_ref(),
-        python: s.python.as_ref(),
-        golang: s.golang.as_ref(),
-        generic: s.generic_runtime.as_ref(),
-        pulsar: s.pulsar.as_ref(),
-        package_service: s.pulsar_package_service.as_ref(),
-    };
+    let c = common_of!(Kind::Source, k);
     let mut d = common(&c);
     if s.source_config.is_none() {
         d.error("spec.sourceConfig", "source config is not provided");
