@@ -187,6 +187,7 @@ pub fn run(
     }
     if mode == Mode::Convert
         && let Err(e) = output::write(out, &objects, args.output)
+        && !super::is_broken_pipe(&e)
     {
         report(err, &e);
         return Status::Rejected;

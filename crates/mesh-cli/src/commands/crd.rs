@@ -14,6 +14,7 @@ pub fn run(format: Format, out: &mut dyn Write, err: &mut dyn Write) -> Status {
         .and_then(|docs| output::write(out, &docs, format));
     match result {
         Ok(()) => Status::Ok,
+        Err(e) if super::is_broken_pipe(&e) => Status::Ok,
         Err(e) => {
             report(err, &e);
             Status::Rejected

@@ -28,6 +28,11 @@ pub fn run(cli: &Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn W
     }
 }
 
+/// Whether writing failed only because the reader went away (`mesh convert … | head`).
+pub(crate) fn is_broken_pipe(error: &crate::output::OutputError) -> bool {
+    matches!(error, crate::output::OutputError::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
 /// Writes `error` with its causes as one `error: …` line.
 pub(crate) fn report(err: &mut dyn Write, error: &dyn std::error::Error) {
     let _ = writeln!(err, "error: {}", mesh_core::error_chain(error));
