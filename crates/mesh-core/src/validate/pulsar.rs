@@ -204,6 +204,27 @@ fn check_consumer_crypto(topic: &str, spec: &ConsumerConfig, d: &mut Diagnostics
     }
 }
 
+/// The ordering rules functions and sinks share.
+fn check_ordering(
+    effectively_once: bool,
+    retain: Option<bool>,
+    retain_key: Option<bool>,
+    d: &mut Diagnostics,
+) {
+    if retain_key == Some(true) && effectively_once {
+        d.error(
+            "retainKeyOrdering",
+            "When effectively once processing guarantee is specified, retain Key ordering cannot be set",
+        );
+    }
+    if retain_key == Some(true) && retain == Some(true) {
+        d.error(
+            "retainKeyOrdering",
+            "Only one of retain ordering or retain key ordering can be set",
+        );
+    }
+}
+
 fn check_producer(p: Option<&ProducerConfig>, d: &mut Diagnostics) {
     let Some(c) = p.and_then(|p| p.crypto_config.as_ref()) else {
         return;
@@ -324,18 +345,7 @@ pub fn function(c: &FunctionConfig) -> Diagnostics {
             "Dead Letter Topic specified, however max retries is set to infinity",
         );
     }
-    if c.retain_key_ordering == Some(true) && eo {
-        d.error(
-            "retainKeyOrdering",
-            "When effectively once processing guarantee is specified, retain Key ordering cannot be set",
-        );
-    }
-    if c.retain_key_ordering == Some(true) && c.retain_ordering == Some(true) {
-        d.error(
-            "retainKeyOrdering",
-            "Only one of retain ordering or retain key ordering can be set",
-        );
-    }
+    check_ordering(eo, c.retain_ordering, c.retain_key_ordering, &mut d);
     for (topic, spec) in c.input_specs.iter().flatten() {
         check_consumer_crypto(topic, spec, &mut d);
         if c.runtime == Some(Runtime::Java)
@@ -537,18 +547,7 @@ pub fn sink(c: &SinkConfig) -> Diagnostics {
             );
         }
     }
-    if c.retain_key_ordering == Some(true) && eo {
-        d.error(
-            "retainKeyOrdering",
-            "When effectively once processing guarantee is specified, retain Key ordering cannot be set",
-        );
-    }
-    if c.retain_key_ordering == Some(true) && c.retain_ordering == Some(true) {
-        d.error(
-            "retainKeyOrdering",
-            "Only one of retain ordering or retain key ordering can be set",
-        );
-    }
+    check_ordering(eo, c.retain_ordering, c.retain_key_ordering, &mut d);
     if c.auto_ack == Some(false) && c.processing_guarantees == Some(ProcessingGuarantees::AtmostOnce) {
         d.error("autoAck", ATMOST_ONCE_AUTO_ACK);
     }
