@@ -35,7 +35,7 @@ pub struct ConvertArgs {
     /// The kind of the input configs; detected from their keys when omitted.
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
-    /// The direction: Pulsar config to Function Mesh resource.
+    /// The direction: Pulsar config to Function Mesh resource, or back.
     #[arg(long, value_enum, default_value_t = Target::Mesh)]
     pub to: Target,
     /// A `functions_worker.yml`; without it the worker service's defaults apply.
@@ -56,12 +56,22 @@ pub struct ConvertArgs {
     /// Bundle every input into one FunctionMesh of this name.
     #[arg(long, value_name = "NAME")]
     pub bundle: Option<String>,
-    /// Output format.
-    #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Yaml)]
-    pub output: Format,
+    /// Output format [default: yaml with `--to mesh`, json with `--to pulsar`].
+    #[arg(short = 'o', long = "output", value_enum)]
+    pub output: Option<Format>,
     /// Files, directories (every .json/.yaml/.yml below) or `-` for stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<String>,
+}
+
+impl ConvertArgs {
+    /// The output format: the one asked for, else YAML for resources and JSON for Pulsar configs.
+    pub fn format(&self) -> Format {
+        self.output.unwrap_or(match self.to {
+            Target::Mesh => Format::Yaml,
+            Target::Pulsar => Format::Json,
+        })
+    }
 }
 
 /// Output format.
@@ -99,4 +109,6 @@ impl From<KindArg> for mesh_core::Kind {
 pub enum Target {
     /// Pulsar config -> Function Mesh resource.
     Mesh,
+    /// Function Mesh resource (`Function`, `Source`, `Sink`, `FunctionMesh`) -> Pulsar config.
+    Pulsar,
 }

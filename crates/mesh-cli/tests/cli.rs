@@ -297,3 +297,72 @@ fn crd_prints_the_four_crds() {
     let yaml = text(&out.stdout);
     assert_eq!(yaml.matches("kind: CustomResourceDefinition").count(), 4);
 }
+
+#[test]
+fn to_pulsar_reads_converted_resources_back_as_json() {
+    let worker = fixture("worker/functions_worker.yml");
+    let catalogue = fixture("worker/connectors.yaml");
+    let forward = mesh(
+        &[
+            "convert",
+            "--worker-config",
+            &worker,
+            "--connectors",
+            &catalogue,
+            &fixture("function/java-exclamation.yaml"),
+            &fixture("sink/elastic-builtin.yaml"),
+        ],
+        None,
+    );
+    assert_eq!(forward.status.code(), Some(0), "{}", text(&forward.stderr));
+    let back = mesh(
+        &[
+            "convert",
+            "--to",
+            "pulsar",
+            "--worker-config",
+            &worker,
+            "--connectors",
+            &catalogue,
+            "-",
+        ],
+        Some(&text(&forward.stdout)),
+    );
+    assert_eq!(back.status.code(), Some(0), "{}", text(&back.stderr));
+    let list: serde_json::Value = serde_json::from_slice(&back.stdout).unwrap();
+    assert_eq!(list["kind"], "List");
+    assert_eq!(list["items"][0]["name"], "exclamation");
+    assert_eq!(list["items"][1]["archive"], "builtin://elastic_search");
+
+    // One resource gives one object; the Java worker's CRs read back under their Pulsar names.
+    let legacy = mesh(
+        &[
+            "convert",
+            "--to",
+            "pulsar",
+            &fixture("resource/java-worker-python-function.yaml"),
+        ],
+        None,
+    );
+    assert_eq!(legacy.status.code(), Some(0), "{}", text(&legacy.stderr));
+    let config: serde_json::Value = serde_json::from_slice(&legacy.stdout).unwrap();
+    assert_eq!(config["name"], "word-count");
+    assert_eq!(config["py"], "function://analytics/streams/word-count@3");
+}
+
+#[test]
+fn to_pulsar_rejects_configs_and_config_only_options() {
+    let out = mesh(&["convert", "--to", "pulsar", "-"], Some(FUNCTION));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("this is a Pulsar config, not a Function Mesh resource"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = mesh(
+        &["convert", "--to", "pulsar", "--bundle", "x", "-"],
+        Some(FUNCTION),
+    );
+    assert_eq!(out.status.code(), Some(2));
+}

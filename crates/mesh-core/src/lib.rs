@@ -25,6 +25,7 @@ pub mod diag;
 pub mod document;
 pub mod pulsar;
 pub mod quantity;
+pub mod status;
 pub mod validate;
 pub mod worker;
 pub mod yaml;

@@ -157,6 +157,32 @@ pub fn parse_bytes(s: &str) -> Option<i64> {
     (v.abs() < 9.2e18).then_some(v as i64)
 }
 
+/// The exact value of a quantity as the nearest `f64`, decimal suffixes read as powers of ten
+/// (`300m` is exactly 0.3, not `300 × 0.001`), so what [`cpu`] writes reads back unchanged.
+pub fn parse_exact(s: &str) -> Option<f64> {
+    let s = s.trim();
+    if !crate::validate::k8s::is_quantity(s) {
+        return None;
+    }
+    let (number, factor) = split_suffix(s)?;
+    let exponent = match s.strip_prefix(number).unwrap_or("") {
+        "n" => -9,
+        "u" => -6,
+        "m" => -3,
+        "" => 0,
+        "k" => 3,
+        "M" => 6,
+        "G" => 9,
+        "T" => 12,
+        "P" => 15,
+        "E" => 18,
+        suffix if suffix.starts_with(['e', 'E']) => suffix[1..].parse().ok()?,
+        // Binary suffixes: exact for the integers and halves they are used with.
+        _ => return number.parse::<f64>().ok().map(|n| n * factor),
+    };
+    format!("{number}e{exponent}").parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

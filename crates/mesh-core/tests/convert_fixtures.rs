@@ -1,5 +1,6 @@
 //! Every fixture converts (or fails) exactly as its snapshot says; every CR produced validates
-//! against the operator's CRDs and against our generated CRDs.
+//! against the operator's CRDs and against our generated CRDs, reads back as the Pulsar config
+//! its `reverse_*` snapshot shows, and that config converts to the same CR again.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -21,6 +22,9 @@ fn check(kind: &str, path: &std::path::Path) {
             {
                 assert_valid_cr(o, &rel);
             }
+            let (reversed, again) = fixtures::reverse_and_again(path, r);
+            assert_eq!(again, r.objects[0], "{rel}: CR -> config -> CR changed the CR");
+            insta::assert_snapshot!(format!("reverse_{kind}"), reversed);
         }
         (Err(d), false) => panic!("{rel} should convert:\n{d}"),
         (Ok(_), true) => panic!("{rel} should be rejected"),

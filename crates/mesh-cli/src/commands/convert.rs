@@ -9,7 +9,7 @@ use mesh_core::pulsar::UnknownFields;
 use mesh_core::worker::{Catalogue, WorkerConfig};
 
 use super::{Status, report};
-use crate::cli::ConvertArgs;
+use crate::cli::{ConvertArgs, Target};
 use crate::{input, output};
 
 /// Whether to print the converted objects or only the diagnostics.
@@ -88,6 +88,13 @@ pub fn run(
             return status;
         }
     };
+    if args.to == Target::Pulsar && (args.bundle.is_some() || args.kind.is_some()) {
+        let _ = writeln!(
+            err,
+            "error: --bundle and --kind apply to Pulsar configs; --to pulsar reads Function Mesh resources"
+        );
+        return Status::Usage;
+    }
     let (docs, unparsable) = match input::read(&args.inputs, stdin) {
         Ok(v) => v,
         Err(e) => {
@@ -112,6 +119,16 @@ pub fn run(
     let mut components = Vec::new();
     for doc in docs {
         let label = doc.label;
+        if args.to == Target::Pulsar {
+            match convert::reverse_resource(&doc.raw, &ctx) {
+                Ok(r) => {
+                    objects.extend(r.objects);
+                    diags.extend(r.warnings.into_iter().map(|d| (label.clone(), d)));
+                }
+                Err(e) => diags.extend(e.into_iter().map(|d| (label.clone(), d))),
+            }
+            continue;
+        }
         let is_resource = doc
             .raw
             .value()
@@ -186,7 +203,7 @@ pub fn run(
         return Status::Rejected;
     }
     if mode == Mode::Convert
-        && let Err(e) = output::write(out, &objects, args.output)
+        && let Err(e) = output::write(out, &objects, args.format())
         && !super::is_broken_pipe(&e)
     {
         report(err, &e);

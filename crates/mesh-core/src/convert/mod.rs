@@ -27,6 +27,7 @@ mod function;
 mod io;
 pub mod naming;
 mod pipeline;
+pub mod reverse;
 mod sink;
 mod source;
 
@@ -37,7 +38,9 @@ pub use common::{
     reserved_claims, with_tag,
 };
 pub use function::{DEFAULT_FUNCTION_FILE, function};
-pub use pipeline::{Rendered, convert_bundle, convert_component, parse_component, validate_resource};
+pub use pipeline::{
+    Rendered, convert_bundle, convert_component, parse_component, reverse_resource, validate_resource,
+};
 pub use sink::sink;
 pub use source::source;
 

@@ -104,3 +104,124 @@ pub fn validate_resource(doc: &RawDocument) -> Diagnostics {
         Err(e) => one(Diagnostic::error("", e.to_string())),
     }
 }
+
+fn reversed<T: Serialize>(
+    path: &str,
+    r: Result<super::reverse::Reversed<T>, Diagnostics>,
+    out: &mut Rendered,
+    errors: &mut Diagnostics,
+) {
+    match r {
+        Ok(r) => match serde_json::to_value(&r.config) {
+            Ok(v) => {
+                out.objects.push(v);
+                out.warnings.extend_under(path, r.warnings);
+            }
+            Err(e) => errors.push(Diagnostic::error(
+                path,
+                format!("cannot serialize the result: {e}"),
+            )),
+        },
+        Err(e) => errors.extend_under(path, e),
+    }
+}
+
+/// Reads a Function Mesh `Function`, `Source` or `Sink` document back as its Pulsar config (one
+/// JSON object), or a `FunctionMesh` as the configs of its members (functions, sources, sinks).
+pub fn reverse_resource(doc: &RawDocument, ctx: &Context<'_>) -> Result<Rendered, Diagnostics> {
+    use super::reverse;
+    use crate::crd::{FunctionMesh, PodPolicy};
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+    let value = doc.value().map_err(|e| one(e.to_diagnostic()))?;
+    let mut out = Rendered {
+        objects: Vec::new(),
+        warnings: Diagnostics::new(),
+    };
+    let mut errors = Diagnostics::new();
+    match detect(&value) {
+        Ok(DocumentKind::Resource(Kind::Function)) => {
+            reversed(
+                "",
+                reverse::function(&doc.typed::<Function>()?, ctx),
+                &mut out,
+                &mut errors,
+            );
+        }
+        Ok(DocumentKind::Resource(Kind::Source)) => {
+            reversed(
+                "",
+                reverse::source(&doc.typed::<Source>()?, ctx),
+                &mut out,
+                &mut errors,
+            );
+        }
+        Ok(DocumentKind::Resource(Kind::Sink)) => {
+            reversed(
+                "",
+                reverse::sink(&doc.typed::<Sink>()?, ctx),
+                &mut out,
+                &mut errors,
+            );
+        }
+        Ok(DocumentKind::Mesh) => {
+            let mesh = doc.typed::<FunctionMesh>()?;
+            // Members carry their identity in their pod labels.
+            let meta = |pod: Option<&PodPolicy>| ObjectMeta {
+                labels: pod.and_then(|p| p.labels.clone()),
+                ..ObjectMeta::default()
+            };
+            for (i, spec) in mesh.spec.functions.into_iter().flatten().enumerate() {
+                let cr = Function {
+                    metadata: meta(spec.pod.as_ref()),
+                    spec,
+                    status: None,
+                };
+                reversed(
+                    &format!("spec.functions[{i}]"),
+                    reverse::function(&cr, ctx),
+                    &mut out,
+                    &mut errors,
+                );
+            }
+            for (i, spec) in mesh.spec.sources.into_iter().flatten().enumerate() {
+                let cr = Source {
+                    metadata: meta(spec.pod.as_ref()),
+                    spec,
+                    status: None,
+                };
+                reversed(
+                    &format!("spec.sources[{i}]"),
+                    reverse::source(&cr, ctx),
+                    &mut out,
+                    &mut errors,
+                );
+            }
+            for (i, spec) in mesh.spec.sinks.into_iter().flatten().enumerate() {
+                let cr = Sink {
+                    metadata: meta(spec.pod.as_ref()),
+                    spec,
+                    status: None,
+                };
+                reversed(
+                    &format!("spec.sinks[{i}]"),
+                    reverse::sink(&cr, ctx),
+                    &mut out,
+                    &mut errors,
+                );
+            }
+        }
+        Ok(DocumentKind::Config(_)) => {
+            return Err(one(Diagnostic::error(
+                "",
+                "this is a Pulsar config, not a Function Mesh resource; convert it with --to mesh",
+            )));
+        }
+        Err(e) => return Err(one(Diagnostic::error("", e.to_string()))),
+    }
+    if errors.has_errors() {
+        errors.extend(out.warnings);
+        return Err(errors);
+    }
+    Ok(out)
+}

@@ -9,6 +9,7 @@ use mesh_core::convert::{self, AuthContext, Context, Rendered};
 use mesh_core::diag::Diagnostics;
 use mesh_core::worker::{Catalogue, WorkerConfig};
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::repo_root;
 
@@ -161,4 +162,28 @@ pub fn render(result: &Result<Rendered, Diagnostics>) -> String {
         }
     }
     out
+}
+
+/// Reads the CR of a converted fixture back as a Pulsar config, converts that forward again with
+/// the same context, and returns the reversed config's snapshot text and the CR of the second
+/// conversion.
+pub fn reverse_and_again(path: &Path, first: &Rendered) -> (String, Value) {
+    let rel = relative(path);
+    let loaded = Loaded::load(context_spec(&rel));
+    let ctx = loaded.context();
+    let cr = serde_json::to_vec(&first.objects[0]).unwrap();
+    let doc = mesh_core::document::split(&cr).unwrap().remove(0);
+    let back =
+        convert::reverse_resource(&doc, &ctx).unwrap_or_else(|d| panic!("{rel}: reverse failed:\n{d}"));
+    let mut text = serde_json::to_string_pretty(&back.objects[0]).unwrap();
+    text.push('\n');
+    for w in &back.warnings {
+        writeln!(text, "# {w}").unwrap();
+    }
+    let config = serde_json::to_vec(&back.objects[0]).unwrap();
+    let doc = mesh_core::document::split(&config).unwrap().remove(0);
+    let component = convert::parse_component(&doc, Some(kind_of(&rel))).unwrap();
+    let again = convert::convert_component(&component, &ctx)
+        .unwrap_or_else(|d| panic!("{rel}: the reversed config does not convert:\n{d}"));
+    (text, again.objects[0].clone())
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code, missing_docs, clippy::expect_used, clippy::unwrap_used)]
 
 pub mod arbitrary;
+pub mod configs;
 pub mod fixtures;
 pub mod schema;
 

@@ -1,0 +1,97 @@
+//! `Sink` -> `SinkConfig`.
+
+use super::common::{self, OptionSources};
+use super::{ReverseOutcome, Reversed};
+use crate::Kind;
+use crate::convert::Context;
+use crate::convert::common::non_empty;
+use crate::crd::Sink;
+use crate::diag::Diagnostics;
+use crate::pulsar::SinkConfig;
+
+/// Reads a `Sink` CR back as the `SinkConfig` that produces it: a catalogue connector comes back
+/// as `builtin://<name>`, a package as its URL.
+///
+/// Fails only when the CR has no input (`SinkSpec CRD without Input defined.`).
+pub fn sink(cr: &Sink, ctx: &Context<'_>) -> ReverseOutcome<SinkConfig> {
+    let mut d = Diagnostics::new();
+    let spec = &cr.spec;
+    let Some(input) = &spec.input else {
+        d.error("spec.input", "SinkSpec CRD without Input defined.");
+        return Err(d);
+    };
+    let id = common::identity(
+        &cr.metadata,
+        spec.tenant.as_ref(),
+        spec.namespace.as_ref(),
+        spec.name.as_ref(),
+        &mut d,
+    );
+    if spec.python.is_some() || spec.golang.is_some() || spec.generic_runtime.is_some() {
+        d.warning("spec", "dropped: Pulsar sinks run on Java only");
+    }
+    let java = spec.java.as_ref();
+    let base_image = connector_image(java, ctx);
+    let options = common::runtime_options(
+        &OptionSources {
+            kind: Kind::Sink,
+            meta: &cr.metadata,
+            pod: spec.pod.as_ref(),
+            cluster: spec.cluster_name.as_ref(),
+            max_replicas: spec.max_replicas,
+            input_type: input.type_class_name.as_ref(),
+            output_type: None,
+            log: java.and_then(|j| j.log.as_ref()),
+            image: spec.image.as_ref(),
+            base_image: base_image.as_deref(),
+        },
+        ctx,
+        &mut d,
+    );
+    let inputs = common::inputs(input, &mut d);
+    let retries = spec.max_message_retry;
+    let config = SinkConfig {
+        tenant: id.tenant,
+        namespace: id.namespace,
+        name: id.name,
+        class_name: spec.class_name.clone(),
+        source_subscription_name: non_empty(spec.subscription_name.as_ref()).map(str::to_owned),
+        source_subscription_position: common::position(spec.subscription_position),
+        inputs: inputs.topics,
+        topics_pattern: inputs.pattern,
+        input_specs: inputs.specs,
+        max_message_retries: retries,
+        dead_letter_topic: retries.and(spec.dead_letter_topic.clone()),
+        configs: spec.sink_config.clone(),
+        secrets: common::secrets(spec.secrets_map.as_ref()),
+        parallelism: spec.replicas,
+        processing_guarantees: common::guarantee(spec.processing_guarantee),
+        retain_ordering: spec.retain_ordering,
+        retain_key_ordering: spec.retain_key_ordering,
+        resources: common::resources(spec.resources.as_ref(), &mut d),
+        auto_ack: spec.auto_ack,
+        timeout_ms: spec.timeout.map(i64::from),
+        negative_ack_redelivery_delay_ms: spec.negative_ack_redelivery_delay_ms.map(i64::from),
+        sink_type: non_empty(spec.sink_type.as_ref()).map(str::to_owned),
+        archive: common::connector_archive(java, ctx),
+        cleanup_subscription: spec.cleanup_subscription,
+        runtime_flags: non_empty(spec.runtime_flags.as_ref()).map(str::to_owned),
+        custom_runtime_options: Some(options),
+        log_topic: non_empty(spec.log_topic.as_ref()).map(str::to_owned),
+        ..SinkConfig::default()
+    };
+    Ok(Reversed { config, warnings: d })
+}
+
+/// The image the worker gives a Java connector: the catalogue connector's, else the Java runner's.
+pub(super) fn connector_image(java: Option<&crate::crd::JavaRuntime>, ctx: &Context<'_>) -> Option<String> {
+    if let Some(def) = java.and_then(|j| common::builtin(j, ctx)) {
+        return Some(def.image());
+    }
+    ctx.worker
+        .custom()
+        .function_runner_images
+        .as_ref()
+        .and_then(|m| m.get("JAVA"))
+        .cloned()
+}
