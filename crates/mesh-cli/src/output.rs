@@ -12,6 +12,9 @@ pub enum OutputError {
     /// JSON serialization failed.
     #[error("cannot write JSON")]
     Json(#[source] serde_json::Error),
+    /// YAML serialization failed.
+    #[error("cannot write YAML")]
+    Yaml(#[source] mesh_core::yaml::Error),
     /// The stream is closed or full.
     #[error("cannot write to the output stream")]
     Io(#[source] std::io::Error),
@@ -26,7 +29,7 @@ pub fn render(docs: &[Value], format: Format) -> Result<String, OutputError> {
                 if i > 0 {
                     text.push_str("---\n");
                 }
-                text.push_str(&mesh_core::yaml::to_string(doc));
+                text.push_str(&mesh_core::yaml::to_string(doc).map_err(OutputError::Yaml)?);
             }
             Ok(text)
         }

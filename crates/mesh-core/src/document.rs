@@ -234,8 +234,8 @@ pub fn from_value<T: DeserializeOwned>(mut value: Value) -> Result<T, Diagnostic
 }
 
 /// Serializes `value` to YAML text the way every mesh output is written ([`crate::yaml`]).
-pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
-    Ok(crate::yaml::to_string(&serde_json::to_value(value)?))
+pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, crate::yaml::Error> {
+    crate::yaml::to_string(value)
 }
 
 enum Segment {

@@ -51,6 +51,11 @@ fn round_trips<T: Serialize + DeserializeOwned + PartialEq + Debug>(
         .map_err(|d| TestCaseError::fail(format!("JSON does not parse back: {d}\n{json}")))?;
     prop_assert_eq!(&back, &typed);
     let yaml = mesh_core::document::to_yaml(&typed).unwrap();
+    // Written straight from the typed value, the text is the one of its JSON value.
+    prop_assert_eq!(
+        &yaml,
+        &mesh_core::yaml::to_string(&serde_json::to_value(&typed).unwrap()).unwrap()
+    );
     let back: T = mesh_core::document::parse_one(yaml.as_bytes())
         .map_err(|d| TestCaseError::fail(format!("YAML does not parse back: {d}\n{yaml}")))?;
     prop_assert_eq!(&back, &typed, "YAML:\n{}", yaml);
@@ -128,7 +133,7 @@ proptest! {
     /// with the YAML 1.1 readings (`yes`, `on`, `y`) Pulsar and kubectl use.
     #[test]
     fn yaml_writer_output_reads_back_the_same(v in support::arbitrary::any_json(4)) {
-        let text = mesh_core::yaml::to_string(&v);
+        let text = mesh_core::yaml::to_string(&v).unwrap();
         let strict: Value = mesh_core::document::RawDocument::new(text.clone()).value().unwrap();
         prop_assert_eq!(&strict, &v, "YAML:\n{}", text);
         let yaml11: Value = serde_saphyr::from_str(&text).unwrap();

@@ -733,8 +733,8 @@ pub fn has_package_type_prefix(url: &str) -> bool {
 }
 
 /// What every kind derives the same way from its identity, runtime options and the context.
-pub(crate) struct Base {
-    pub custom: CustomConfig,
+pub(crate) struct Base<'a> {
+    pub custom: std::borrow::Cow<'a, CustomConfig>,
     pub cro: CustomRuntimeOptions,
     pub cluster: String,
     pub metadata: ObjectMeta,
@@ -746,20 +746,20 @@ pub(crate) struct Base {
 
 /// Builds the [`Base`] of a component: runtime options, cluster, object name, namespace, labels,
 /// metadata, pod policy and Pulsar messaging.
-pub(crate) fn base(
+pub(crate) fn base<'a>(
     id: Identity<'_>,
     options: Option<&str>,
     parallelism: Option<i32>,
-    ctx: &Context<'_>,
+    ctx: &Context<'a>,
     d: &mut Diagnostics,
-) -> Base {
+) -> Base<'a> {
     use crate::pulsar::UnknownFields;
     let cro = CustomRuntimeOptions::parse(options, CRO).unwrap_or_else(|e| {
         d.extend(e);
         CustomRuntimeOptions::default()
     });
     cro.unknown_fields(CRO, d);
-    let custom = ctx.worker.custom().into_owned();
+    let custom = ctx.worker.custom();
     let cluster = cluster(ctx, &cro, d).unwrap_or_default();
     let object_name = naming::object_name(&cluster, id.tenant, id.namespace, id.name);
     check_object_name(id, &object_name, d);

@@ -20,7 +20,7 @@ pub(crate) fn resolve<'a>(
     kind: Kind,
     archive: Option<&String>,
     ctx: &Context<'a>,
-    base: &Base,
+    base: &Base<'_>,
     log: Option<RuntimeLogConfig>,
     d: &mut Diagnostics,
 ) -> Resolved<'a> {
@@ -119,7 +119,7 @@ pub(crate) struct ConnectorFields<'c> {
 /// class name (from the config, else the catalogue; its absence is reported unless the archive
 /// already failed).
 pub(crate) struct Prepared<'a> {
-    pub base: Base,
+    pub base: Base<'a>,
     pub resolved: Resolved<'a>,
     pub class_name: Option<String>,
 }
