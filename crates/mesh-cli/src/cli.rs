@@ -21,6 +21,17 @@ pub enum Command {
     Convert(ConvertArgs),
     /// Check Pulsar configs (or Function Mesh resources) and print the diagnostics only.
     Validate(ConvertArgs),
+    /// Convert Pulsar configs (ready Function Mesh resources are taken as they are) and apply
+    /// them to a cluster or a manifests directory.
+    Apply(ApplyArgs),
+    /// Print one component's resource, found by its Pulsar name.
+    Get(ObjectArgs),
+    /// List the components of a kind, optionally of one tenant or namespace.
+    List(ListArgs),
+    /// Delete one component's resource, found by its Pulsar name.
+    Delete(ObjectArgs),
+    /// Install mesh's CRDs in the cluster and wait until they are Established.
+    InstallCrds(StoreArgs),
     /// Print the generated Function Mesh CRDs (Function, Source, Sink, FunctionMesh).
     Crd {
         /// Output format.
@@ -62,6 +73,91 @@ pub struct ConvertArgs {
     /// Files, directories (every .json/.yaml/.yml below) or `-` for stdin.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<String>,
+}
+
+/// Where resources are kept.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// `kube` (the cluster of the kubeconfig) or `dir:PATH` (a manifests directory).
+    #[arg(long, value_name = "STORE", default_value = "dir:mesh-store")]
+    pub store: mesh_kube::StoreSpec,
+    /// The kubeconfig (`--store kube`); default: `$KUBECONFIG`, `~/.kube/config` or in-cluster.
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context.
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+    /// The Kubernetes namespace: where resources naming none go, and where to look.
+    #[arg(short = 'n', long = "namespace", value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+}
+
+/// Options of `apply`.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Conversion options and inputs, as for `convert`.
+    #[command(flatten)]
+    pub convert: ConvertArgs,
+    /// Where to apply.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Check everything (the API server's dry run for `--store kube`), change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Take over fields another field manager owns instead of reporting the conflict.
+    #[arg(long)]
+    pub force_conflicts: bool,
+}
+
+/// Options of `get` and `delete`.
+#[derive(Debug, Args)]
+pub struct ObjectArgs {
+    /// The component kind.
+    #[arg(value_enum)]
+    pub kind: KindArg,
+    /// `tenant/namespace/name`.
+    #[arg(value_name = "TENANT/NAMESPACE/NAME")]
+    pub name: String,
+    /// The Pulsar cluster, when several share the store.
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Option<String>,
+    /// Where to look.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Output format (`get`).
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Yaml)]
+    pub output: Format,
+}
+
+/// Options of `list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// The component kind.
+    #[arg(value_enum)]
+    pub kind: KindArg,
+    /// `tenant` or `tenant/namespace`; default: every component.
+    #[arg(value_name = "TENANT[/NAMESPACE]")]
+    pub scope: Option<String>,
+    /// The Pulsar cluster.
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Option<String>,
+    /// Where to look.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Output format: a table, or the resources.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = ListFormat::Table)]
+    pub output: ListFormat,
+}
+
+/// Output of `list`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// One line per component.
+    Table,
+    /// The resources as YAML documents.
+    Yaml,
+    /// The resources as a `v1` `List`.
+    Json,
 }
 
 impl ConvertArgs {

@@ -12,13 +12,16 @@ use super::{Status, report};
 use crate::cli::{ConvertArgs, Target};
 use crate::{input, output};
 
-/// Whether to print the converted objects or only the diagnostics.
+/// Whether to print the converted objects or only the diagnostics, or to hand them on.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// `mesh convert`.
     Convert,
     /// `mesh validate`.
     Validate,
+    /// `mesh apply`: Pulsar configs are converted; ready Function Mesh resources pass through
+    /// after the operator's checks.
+    Apply,
 }
 
 fn load<T: serde::de::DeserializeOwned + UnknownFields>(
@@ -73,6 +76,28 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Status {
+    let objects = match produce(args, mode, stdin, err) {
+        Ok(o) => o,
+        Err(status) => return status,
+    };
+    if mode == Mode::Convert
+        && let Err(e) = output::write(out, &objects, args.format())
+        && !super::is_broken_pipe(&e)
+    {
+        report(err, &e);
+        return Status::Rejected;
+    }
+    Status::Ok
+}
+
+/// Reads, converts and checks every input, prints the diagnostics to `err`, and returns the
+/// objects (or the exit status when anything was rejected).
+pub fn produce(
+    args: &ConvertArgs,
+    mode: Mode,
+    stdin: &mut dyn Read,
+    err: &mut dyn Write,
+) -> Result<Vec<serde_json::Value>, Status> {
     let mut diags: Vec<(String, Diagnostic)> = Vec::new();
     let loaded =
         load::<WorkerConfig>(args.worker_config.as_deref(), "worker config", &mut diags).and_then(|w| {
@@ -85,7 +110,7 @@ pub fn run(
         Ok(v) => v,
         Err(status) => {
             print(err, &diags, true);
-            return status;
+            return Err(status);
         }
     };
     if args.to == Target::Pulsar && (args.bundle.is_some() || args.kind.is_some()) {
@@ -93,13 +118,13 @@ pub fn run(
             err,
             "error: --bundle and --kind apply to Pulsar configs; --to pulsar reads Function Mesh resources"
         );
-        return Status::Usage;
+        return Err(Status::Usage);
     }
     let (docs, unparsable) = match input::read(&args.inputs, stdin) {
         Ok(v) => v,
         Err(e) => {
             report(err, &e);
-            return Status::Usage;
+            return Err(Status::Usage);
         }
     };
     let worker = worker.unwrap_or_default();
@@ -133,12 +158,15 @@ pub fn run(
             .raw
             .value()
             .is_ok_and(|v| matches!(detect(&v), Ok(DocumentKind::Resource(_) | DocumentKind::Mesh)));
-        if mode == Mode::Validate && is_resource {
-            diags.extend(
-                convert::validate_resource(&doc.raw)
-                    .into_iter()
-                    .map(|d| (label.clone(), d)),
-            );
+        if mode != Mode::Convert && is_resource {
+            let found = convert::validate_resource(&doc.raw);
+            if mode == Mode::Apply
+                && !found.has_errors()
+                && let Ok(v) = doc.raw.value()
+            {
+                objects.push(v);
+            }
+            diags.extend(found.into_iter().map(|d| (label.clone(), d)));
             continue;
         }
         let component: Component = match convert::parse_component(&doc.raw, kind) {
@@ -200,14 +228,7 @@ pub fn run(
         .any(|(_, d)| d.severity == mesh_core::diag::Severity::Error);
     print(err, &diags, many || args.bundle.is_some());
     if failed {
-        return Status::Rejected;
+        return Err(Status::Rejected);
     }
-    if mode == Mode::Convert
-        && let Err(e) = output::write(out, &objects, args.format())
-        && !super::is_broken_pipe(&e)
-    {
-        report(err, &e);
-        return Status::Rejected;
-    }
-    Status::Ok
+    Ok(objects)
 }

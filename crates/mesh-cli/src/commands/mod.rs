@@ -2,6 +2,7 @@
 
 mod convert;
 mod crd;
+mod store;
 
 use std::io::{Read, Write};
 
@@ -24,6 +25,11 @@ pub fn run(cli: &Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn W
     match &cli.command {
         Command::Convert(args) => convert::run(args, convert::Mode::Convert, stdin, out, err),
         Command::Validate(args) => convert::run(args, convert::Mode::Validate, stdin, out, err),
+        Command::Apply(args) => store::apply(args, stdin, err),
+        Command::Get(args) => store::get(args, out, err),
+        Command::List(args) => store::list(args, out, err),
+        Command::Delete(args) => store::delete(args, err),
+        Command::InstallCrds(args) => store::install_crds(args, out, err),
         Command::Crd { output } => crd::run(*output, out, err),
     }
 }

@@ -25,12 +25,15 @@ pub struct ResourceCondition {
 pub struct ComponentStatus {
     /// Conditions by sub-resource (`StatefulSet`, `Service`, `HPA`, …).
     #[serde(default)]
+    #[schemars(transform = no_default)]
     pub conditions: BTreeMap<String, ResourceCondition>,
     /// Replicas running.
     #[serde(default)]
+    #[schemars(transform = no_default)]
     pub replicas: i32,
     /// Label selector of the pods.
     #[serde(default)]
+    #[schemars(transform = no_default)]
     pub selector: String,
     /// Generation the status describes.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -65,4 +68,10 @@ pub struct FunctionMeshStatus {
     /// Generation the status describes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
+}
+
+/// Drops the `default` serde's `#[serde(default)]` puts in the schema: the operator's CRD has
+/// none for status fields, and Kubernetes 1.20 rejects an empty-string default (`"null"`).
+fn no_default(schema: &mut schemars::Schema) {
+    schema.remove("default");
 }

@@ -1,0 +1,311 @@
+//! A real Kubernetes cluster: server-side apply with field manager `mesh`, bounded retries with
+//! backoff, a timeout on every call, CRD installation that waits until the CRDs are Established.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams, PostParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::core::ApiResource;
+use serde_json::{Value, json};
+
+use crate::retry::{self, Attempt, RetryPolicy};
+use crate::{Applied, ApplyOptions, ObjectKey, ResourceKind, Selector, Store, StoreError};
+
+/// The field manager of every apply.
+pub const FIELD_MANAGER: &str = "mesh";
+
+/// How to reach a cluster.
+#[derive(Clone, Debug, Default)]
+pub struct ClusterOptions {
+    /// A kubeconfig file; else `$KUBECONFIG`, `~/.kube/config` or the in-cluster config.
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context; else its current context.
+    pub context: Option<String>,
+    /// The namespace of objects that name none; else the context's namespace, else `default`.
+    pub namespace: Option<String>,
+    /// Retries and timeouts.
+    pub retry: RetryPolicy,
+}
+
+/// A Kubernetes cluster as a [`Store`].
+#[derive(Clone)]
+pub struct Cluster {
+    client: kube::Client,
+    namespace: String,
+    retry: RetryPolicy,
+}
+
+fn api_resource(kind: ResourceKind) -> ApiResource {
+    let (group, version) = match kind {
+        ResourceKind::Secret => ("", "v1"),
+        _ => ("compute.functionmesh.io", "v1alpha1"),
+    };
+    ApiResource {
+        group: group.to_owned(),
+        version: version.to_owned(),
+        api_version: kind.api_version().to_owned(),
+        kind: kind.as_str().to_owned(),
+        plural: kind.plural().to_owned(),
+    }
+}
+
+fn classify(e: kube::Error) -> Attempt<kube::Error> {
+    match e {
+        kube::Error::Api(ref s) if s.code == 429 || (500..600).contains(&s.code) => {
+            Attempt::Retry(format!("{} {}: {}", s.code, s.reason, s.message))
+        }
+        kube::Error::HyperError(ref h) => Attempt::Retry(mesh_core::error_chain(h)),
+        kube::Error::Service(ref s) => Attempt::Retry(mesh_core::error_chain(s.as_ref())),
+        other => Attempt::Fail(other),
+    }
+}
+
+/// Maps a final failure of an operation on `key` to the store's error.
+fn store_error(kind: ResourceKind, name: &str, e: Result<kube::Error, (u32, String)>) -> StoreError {
+    match e {
+        Err((attempts, message)) => StoreError::Unavailable { attempts, message },
+        Ok(kube::Error::Api(s)) => match (s.code, s.reason.as_str()) {
+            (404, _) => StoreError::NotFound {
+                kind: kind.as_str().to_owned(),
+                name: name.to_owned(),
+            },
+            (409, "AlreadyExists") => StoreError::AlreadyExists {
+                kind: kind.as_str().to_owned(),
+                name: name.to_owned(),
+            },
+            (409, _) => StoreError::Conflict(s.message),
+            (401 | 403, _) => StoreError::Forbidden(s.message),
+            (400 | 422, _) => StoreError::Invalid(s.message),
+            (code, reason) => StoreError::Invalid(format!("{code} {reason}: {}", s.message)),
+        },
+        Ok(other) => StoreError::Unavailable {
+            attempts: 1,
+            message: mesh_core::error_chain(&other),
+        },
+    }
+}
+
+/// An object without what the server changes on every write, to tell whether an apply changed it.
+fn content(object: &Value) -> Value {
+    let mut v = object.clone();
+    if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        for k in ["resourceVersion", "managedFields", "generation"] {
+            m.remove(k);
+        }
+    }
+    v
+}
+
+impl Cluster {
+    /// Connects with a kubeconfig (or the in-cluster config).
+    pub async fn connect(options: &ClusterOptions) -> Result<Self, StoreError> {
+        let kube_options = KubeConfigOptions {
+            context: options.context.clone(),
+            ..KubeConfigOptions::default()
+        };
+        let config: Result<kube::Config, String> = match &options.kubeconfig {
+            Some(path) => match Kubeconfig::read_from(path) {
+                Ok(k) => kube::Config::from_custom_kubeconfig(k, &kube_options)
+                    .await
+                    .map_err(|e| mesh_core::error_chain(&e)),
+                Err(e) => Err(format!("{}: {}", path.display(), mesh_core::error_chain(&e))),
+            },
+            None if options.context.is_some() => kube::Config::from_kubeconfig(&kube_options)
+                .await
+                .map_err(|e| mesh_core::error_chain(&e)),
+            None => kube::Config::infer()
+                .await
+                .map_err(|e| mesh_core::error_chain(&e)),
+        };
+        let config = config.map_err(StoreError::Config)?;
+        let mut config = config;
+        config.read_timeout = Some(options.retry.call_timeout);
+        config.connect_timeout = Some(Duration::from_secs(5));
+        let namespace = options
+            .namespace
+            .clone()
+            .unwrap_or_else(|| config.default_namespace.clone());
+        let client =
+            kube::Client::try_from(config).map_err(|e| StoreError::Config(mesh_core::error_chain(&e)))?;
+        Ok(Self::from_client(client, namespace, options.retry))
+    }
+
+    /// A store over an existing client (tests use a mocked one).
+    pub fn from_client(client: kube::Client, namespace: String, retry: RetryPolicy) -> Self {
+        Self {
+            client,
+            namespace,
+            retry,
+        }
+    }
+
+    /// The namespace of objects that name none.
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    fn api(&self, kind: ResourceKind, namespace: Option<&str>) -> Api<DynamicObject> {
+        let ar = api_resource(kind);
+        match namespace {
+            Some(ns) => Api::namespaced_with(self.client.clone(), ns, &ar),
+            None => Api::all_with(self.client.clone(), &ar),
+        }
+    }
+
+    async fn call<T, F, Fut>(&self, kind: ResourceKind, name: &str, call: F) -> Result<T, StoreError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, kube::Error>>,
+    {
+        retry::run(&self.retry, classify, call)
+            .await
+            .map_err(|e| store_error(kind, name, e))
+    }
+
+    async fn get_opt(&self, key: &ObjectKey) -> Result<Option<Value>, StoreError> {
+        match self.get(key).await {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Applies mesh's CRDs (Function, Source, Sink, FunctionMesh) and waits until the API server
+    /// reports each Established, or `wait` has passed. Returns the CRD names.
+    pub async fn install_crds(&self, wait: Duration) -> Result<Vec<String>, StoreError> {
+        let api: Api<CustomResourceDefinition> = Api::all(self.client.clone());
+        let pp = PatchParams::apply(FIELD_MANAGER).force();
+        let mut names = Vec::new();
+        for crd in mesh_core::crd::crds() {
+            let name = crd.metadata.name.clone().unwrap_or_default();
+            let patch = Patch::Apply(&crd);
+            self.call(ResourceKind::Function, &name, || api.patch(&name, &pp, &patch))
+                .await?;
+            names.push(name);
+        }
+        let deadline = tokio::time::Instant::now() + wait;
+        for name in &names {
+            loop {
+                let crd = self.call(ResourceKind::Function, name, || api.get(name)).await?;
+                let established = crd
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.conditions.as_ref())
+                    .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Established" && c.status == "True"));
+                if established {
+                    break;
+                }
+                if tokio::time::Instant::now() >= deadline {
+                    return Err(StoreError::Unavailable {
+                        attempts: 1,
+                        message: format!("CRD {name} is not Established after {wait:?}"),
+                    });
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+        Ok(names)
+    }
+}
+
+impl Store for Cluster {
+    fn default_namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    async fn apply(&self, object: &Value, options: ApplyOptions) -> Result<Applied, StoreError> {
+        let key = ObjectKey::of(object, &self.namespace)?;
+        let mut object = object.clone();
+        object["metadata"]["namespace"] = json!(key.namespace);
+        // The operator owns the status; an apply never sends one.
+        if let Some(o) = object.as_object_mut() {
+            o.remove("status");
+        }
+        let before = self.get_opt(&key).await?;
+        let mut pp = PatchParams::apply(FIELD_MANAGER);
+        pp.force = options.force_conflicts;
+        pp.dry_run = options.dry_run;
+        let api = self.api(key.kind, Some(&key.namespace));
+        let patch = Patch::Apply(&object);
+        let after = retry::run(&self.retry, classify, || api.patch(&key.name, &pp, &patch))
+            .await
+            .map_err(|e| match e {
+                // The object itself cannot be missing on apply: its namespace or type is.
+                Ok(kube::Error::Api(s)) if s.code == 404 => StoreError::Invalid(format!(
+                    "{} (does the namespace exist, and are mesh's CRDs installed? `mesh install-crds`)",
+                    s.message
+                )),
+                other => store_error(key.kind, &key.name, other),
+            })?;
+        let after = serde_json::to_value(after).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        Ok(match before {
+            None => Applied::Created,
+            Some(b) if content(&b) == content(&after) => Applied::Unchanged,
+            Some(_) => Applied::Updated,
+        })
+    }
+
+    async fn create(&self, object: &Value, options: ApplyOptions) -> Result<(), StoreError> {
+        let key = ObjectKey::of(object, &self.namespace)?;
+        let mut object: DynamicObject =
+            serde_json::from_value(object.clone()).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        object.metadata.namespace = Some(key.namespace.clone());
+        let pp = PostParams {
+            dry_run: options.dry_run,
+            field_manager: Some(FIELD_MANAGER.to_owned()),
+        };
+        let api = self.api(key.kind, Some(&key.namespace));
+        self.call(key.kind, &key.name, || api.create(&pp, &object))
+            .await?;
+        Ok(())
+    }
+
+    async fn get(&self, key: &ObjectKey) -> Result<Value, StoreError> {
+        let api = self.api(key.kind, Some(&key.namespace));
+        let o = self.call(key.kind, &key.name, || api.get(&key.name)).await?;
+        let mut v = serde_json::to_value(o).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        v["apiVersion"] = json!(key.kind.api_version());
+        v["kind"] = json!(key.kind.as_str());
+        Ok(v)
+    }
+
+    async fn list(&self, kind: ResourceKind, selector: &Selector) -> Result<Vec<Value>, StoreError> {
+        let api = self.api(kind, selector.namespace.as_deref());
+        let lp = ListParams::default().labels(&selector.label_selector());
+        let list = self.call(kind, "", || api.list(&lp)).await?;
+        list.items
+            .into_iter()
+            .map(|o| {
+                let mut v = serde_json::to_value(o).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                v["apiVersion"] = json!(kind.api_version());
+                v["kind"] = json!(kind.as_str());
+                Ok(v)
+            })
+            .collect()
+    }
+
+    async fn delete(&self, key: &ObjectKey) -> Result<(), StoreError> {
+        let api = self.api(key.kind, Some(&key.namespace));
+        let dp = DeleteParams::default();
+        self.call(key.kind, &key.name, || api.delete(&key.name, &dp))
+            .await?;
+        Ok(())
+    }
+
+    async fn scale(&self, key: &ObjectKey, replicas: i32) -> Result<(), StoreError> {
+        let api = self.api(key.kind, Some(&key.namespace));
+        let patch = Patch::Merge(json!({"spec": {"replicas": replicas}}));
+        let pp = PatchParams::default();
+        self.call(key.kind, &key.name, || api.patch(&key.name, &pp, &patch))
+            .await?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.call(ResourceKind::Secret, "", || self.client.apiserver_version())
+            .await
+            .map(|_| ())
+    }
+}

@@ -1,0 +1,72 @@
+//! `mesh-kube`: where mesh resources land.
+//!
+//! A [`Store`] holds Function Mesh resources and the Secrets they refer to, as the JSON objects
+//! `mesh convert` produces. Two stores exist:
+//! * [`Cluster`]: a Kubernetes cluster, written with server-side apply (field manager `mesh`),
+//!   with bounded retries and a timeout on every call;
+//! * [`Directory`]: a manifests directory (`<dir>/<namespace>/<kind>/<name>.yaml`), written
+//!   atomically and under a lock, for Git-synced setups and as the embedded default.
+//!
+//! [`AnyStore`] picks one at run time.
+
+mod any;
+mod cluster;
+mod directory;
+mod error;
+mod object;
+mod retry;
+
+pub use any::{AnyStore, StoreSpec};
+pub use cluster::{Cluster, ClusterOptions, FIELD_MANAGER};
+pub use directory::Directory;
+pub use error::StoreError;
+pub use object::{Applied, ApplyOptions, MESH_API_VERSION, ObjectKey, ResourceKind, Selector, status_of};
+pub use retry::RetryPolicy;
+
+use std::future::Future;
+
+use serde_json::Value;
+
+/// Somewhere mesh resources are kept.
+pub trait Store: Send + Sync {
+    /// The Kubernetes namespace of objects that name none.
+    fn default_namespace(&self) -> &str;
+
+    /// Creates `object` or updates it to what is given.
+    fn apply(
+        &self,
+        object: &Value,
+        options: ApplyOptions,
+    ) -> impl Future<Output = Result<Applied, StoreError>> + Send;
+
+    /// Creates `object`; [`StoreError::AlreadyExists`] if it exists, even when two creates race.
+    fn create(
+        &self,
+        object: &Value,
+        options: ApplyOptions,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The object at `key`.
+    fn get(&self, key: &ObjectKey) -> impl Future<Output = Result<Value, StoreError>> + Send;
+
+    /// The objects of `kind` the selector matches, sorted by namespace and name.
+    fn list(
+        &self,
+        kind: ResourceKind,
+        selector: &Selector,
+    ) -> impl Future<Output = Result<Vec<Value>, StoreError>> + Send;
+
+    /// Deletes the object at `key`.
+    fn delete(&self, key: &ObjectKey) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Sets `spec.replicas` of the object at `key` (stop is 0).
+    fn scale(&self, key: &ObjectKey, replicas: i32) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The status of the object at `key`, if it has one.
+    fn status(&self, key: &ObjectKey) -> impl Future<Output = Result<Option<Value>, StoreError>> + Send {
+        async move { Ok(status_of(&self.get(key).await?).cloned()) }
+    }
+
+    /// Whether the store can be reached.
+    fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}

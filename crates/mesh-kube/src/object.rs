@@ -1,0 +1,232 @@
+//! The objects a store holds: Function Mesh resources and the Secrets they refer to, as JSON
+//! values (what `mesh convert` produces), with their kind, name and Pulsar identity.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::StoreError;
+
+/// The kinds of object mesh manages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResourceKind {
+    /// `compute.functionmesh.io/v1alpha1` `Function`.
+    Function,
+    /// `compute.functionmesh.io/v1alpha1` `Source`.
+    Source,
+    /// `compute.functionmesh.io/v1alpha1` `Sink`.
+    Sink,
+    /// `compute.functionmesh.io/v1alpha1` `FunctionMesh`.
+    FunctionMesh,
+    /// `v1` `Secret` (client auth and TLS for a component).
+    Secret,
+}
+
+/// The Function Mesh API group and version.
+pub const MESH_API_VERSION: &str = "compute.functionmesh.io/v1alpha1";
+
+impl ResourceKind {
+    /// Every kind, in apply order: secrets before the resources that use them.
+    pub const ALL: [ResourceKind; 5] = [
+        ResourceKind::Secret,
+        ResourceKind::Function,
+        ResourceKind::Source,
+        ResourceKind::Sink,
+        ResourceKind::FunctionMesh,
+    ];
+
+    /// The kind as objects spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Function => "Function",
+            Self::Source => "Source",
+            Self::Sink => "Sink",
+            Self::FunctionMesh => "FunctionMesh",
+            Self::Secret => "Secret",
+        }
+    }
+
+    /// Lower case, as in directory paths: `function`, `functionmesh`, `secret`.
+    pub fn lower(self) -> &'static str {
+        match self {
+            Self::Function => "function",
+            Self::Source => "source",
+            Self::Sink => "sink",
+            Self::FunctionMesh => "functionmesh",
+            Self::Secret => "secret",
+        }
+    }
+
+    /// The API server's plural resource name.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Self::Function => "functions",
+            Self::Source => "sources",
+            Self::Sink => "sinks",
+            Self::FunctionMesh => "functionmeshes",
+            Self::Secret => "secrets",
+        }
+    }
+
+    /// `apiVersion` of the kind.
+    pub fn api_version(self) -> &'static str {
+        match self {
+            Self::Secret => "v1",
+            _ => MESH_API_VERSION,
+        }
+    }
+
+    /// The kind of a Pulsar component.
+    pub fn of(kind: mesh_core::Kind) -> Self {
+        match kind {
+            mesh_core::Kind::Function => Self::Function,
+            mesh_core::Kind::Source => Self::Source,
+            mesh_core::Kind::Sink => Self::Sink,
+        }
+    }
+
+    /// The kind named by an object's `apiVersion` and `kind`.
+    pub fn from_object(v: &Value) -> Option<Self> {
+        let api = v.get("apiVersion")?.as_str()?;
+        let kind = v.get("kind")?.as_str()?;
+        Self::ALL
+            .into_iter()
+            .find(|k| k.api_version() == api && k.as_str() == kind)
+    }
+}
+
+impl std::fmt::Display for ResourceKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where an object lives: kind, Kubernetes namespace and name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjectKey {
+    /// Its kind.
+    pub kind: ResourceKind,
+    /// Its Kubernetes namespace.
+    pub namespace: String,
+    /// Its name.
+    pub name: String,
+}
+
+impl ObjectKey {
+    /// The key of `object`, whose namespace defaults to `default_namespace`.
+    pub fn of(object: &Value, default_namespace: &str) -> Result<Self, StoreError> {
+        let kind = ResourceKind::from_object(object).ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "`{}` `{}` is not a resource mesh manages",
+                object.get("apiVersion").and_then(Value::as_str).unwrap_or(""),
+                object.get("kind").and_then(Value::as_str).unwrap_or("")
+            ))
+        })?;
+        let meta = object.get("metadata");
+        let name = meta
+            .and_then(|m| m.get("name"))
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| StoreError::Invalid("metadata.name is missing".to_owned()))?;
+        let namespace = meta
+            .and_then(|m| m.get("namespace"))
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(default_namespace);
+        Ok(Self {
+            kind,
+            namespace: namespace.to_owned(),
+            name: name.to_owned(),
+        })
+    }
+}
+
+impl std::fmt::Display for ObjectKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}/{}", self.kind, self.namespace, self.name)
+    }
+}
+
+/// Which objects to list: a kind, optionally one Kubernetes namespace, and the Pulsar identity
+/// parts that are given (matched on the reserved labels).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selector {
+    /// Kubernetes namespace; `None` for every namespace.
+    pub namespace: Option<String>,
+    /// Pulsar cluster.
+    pub cluster: Option<String>,
+    /// Pulsar tenant.
+    pub tenant: Option<String>,
+    /// Pulsar namespace.
+    pub pulsar_namespace: Option<String>,
+    /// Component name.
+    pub component: Option<String>,
+}
+
+impl Selector {
+    /// The reserved labels the selector requires.
+    pub fn labels(&self) -> Vec<(String, &str)> {
+        [
+            ("cluster", &self.cluster),
+            ("tenant", &self.tenant),
+            ("namespace", &self.pulsar_namespace),
+            ("component", &self.component),
+        ]
+        .into_iter()
+        .filter_map(|(claim, v)| {
+            v.as_deref()
+                .map(|v| (format!("compute.functionmesh.io/pulsar-{claim}"), v))
+        })
+        .collect()
+    }
+
+    /// As a Kubernetes label selector (`k=v,k=v`).
+    pub fn label_selector(&self) -> String {
+        self.labels()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Whether an object's labels satisfy the selector.
+    pub fn matches(&self, object: &Value) -> bool {
+        let labels: BTreeMap<&str, &str> = object
+            .pointer("/metadata/labels")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.labels()
+            .iter()
+            .all(|(k, v)| labels.get(k.as_str()) == Some(v))
+    }
+}
+
+/// What an apply did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Applied {
+    /// The object did not exist.
+    Created,
+    /// The object changed.
+    Updated,
+    /// The object was already as asked.
+    Unchanged,
+}
+
+/// How to apply.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ApplyOptions {
+    /// Check everything, change nothing (the API server's dry run).
+    pub dry_run: bool,
+    /// Take over fields another field manager owns.
+    pub force_conflicts: bool,
+}
+
+/// An object's status, if it has one.
+pub fn status_of(object: &Value) -> Option<&Value> {
+    object.get("status").filter(|s| !s.is_null())
+}

@@ -1,0 +1,134 @@
+//! Bounded retries with exponential backoff, and a timeout on every call.
+
+use std::future::Future;
+use std::time::Duration;
+
+/// How persistently a store retries transient failures (429, 5xx, connection errors, timeouts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub attempts: u32,
+    /// Delay after the first failure; doubled after each further one.
+    pub initial_delay: Duration,
+    /// The longest delay.
+    pub max_delay: Duration,
+    /// Time allowed for one call.
+    pub call_timeout: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 10 attempts over about 40 seconds: enough to ride out an API server restart.
+    fn default() -> Self {
+        Self {
+            attempts: 10,
+            initial_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(8),
+            call_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The delay after failed attempt `n` (1-based).
+    pub fn delay(&self, n: u32) -> Duration {
+        let factor = 1u32.checked_shl(n.saturating_sub(1)).unwrap_or(u32::MAX);
+        self.initial_delay.saturating_mul(factor).min(self.max_delay)
+    }
+}
+
+/// What a failed attempt means.
+pub(crate) enum Attempt<E> {
+    /// Worth another try; the text says why it failed.
+    Retry(String),
+    /// Final.
+    Fail(E),
+}
+
+/// Runs `call` until it succeeds, fails for good, or the attempts are used up; the result then
+/// is `Err(Err((attempts, last reason)))`.
+pub(crate) async fn run<T, E, F, Fut>(
+    policy: &RetryPolicy,
+    classify: impl Fn(E) -> Attempt<E>,
+    mut call: F,
+) -> Result<T, Result<E, (u32, String)>>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let reason = match tokio::time::timeout(policy.call_timeout, call()).await {
+            Ok(Ok(v)) => return Ok(v),
+            Ok(Err(e)) => match classify(e) {
+                Attempt::Fail(e) => return Err(Ok(e)),
+                Attempt::Retry(reason) => reason,
+            },
+            Err(_) => format!("no answer within {:?}", policy.call_timeout),
+        };
+        if attempt >= policy.attempts {
+            return Err(Err((attempt, reason)));
+        }
+        tracing::debug!(attempt, %reason, "retrying");
+        tokio::time::sleep(policy.delay(attempt)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_double_up_to_the_cap() {
+        let p = RetryPolicy::default();
+        let d: Vec<u64> = (1..=8).map(|n| p.delay(n).as_millis() as u64).collect();
+        assert_eq!(d, [200, 400, 800, 1600, 3200, 6400, 8000, 8000]);
+        assert_eq!(p.delay(200), p.max_delay);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn transient_failures_are_retried_then_given_up() {
+        let p = RetryPolicy {
+            attempts: 3,
+            ..RetryPolicy::default()
+        };
+        let mut calls = 0;
+        let r: Result<(), _> = run(
+            &p,
+            |e: &str| Attempt::Retry(e.to_owned()),
+            || {
+                calls += 1;
+                async { Err("busy") }
+            },
+        )
+        .await;
+        assert_eq!(calls, 3);
+        assert!(matches!(r, Err(Err((3, ref m))) if m == "busy"));
+
+        let mut calls = 0;
+        let r: Result<u8, _> = run(
+            &p,
+            |e: &str| Attempt::Fail(e),
+            || {
+                calls += 1;
+                async { Err("bad") }
+            },
+        )
+        .await;
+        assert_eq!(calls, 1);
+        assert!(matches!(r, Err(Ok("bad"))));
+
+        let mut calls = 0;
+        let r = run(
+            &p,
+            |e: &str| Attempt::Retry(e.to_owned()),
+            || {
+                calls += 1;
+                let n = calls;
+                async move { if n < 2 { Err("busy") } else { Ok(n) } }
+            },
+        )
+        .await;
+        assert!(matches!(r, Ok(2)));
+    }
+}
