@@ -107,6 +107,9 @@ pub struct ApplyArgs {
     /// Take over fields another field manager owns instead of reporting the conflict.
     #[arg(long)]
     pub force_conflicts: bool,
+    /// Applies in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
 }
 
 /// Options of `get` and `delete`.

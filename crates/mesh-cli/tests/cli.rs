@@ -366,3 +366,134 @@ fn to_pulsar_rejects_configs_and_config_only_options() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn apply_get_list_delete_with_a_manifests_directory() {
+    let dir = temp_dir("store");
+    let store = format!("dir:{}", dir.display());
+    let worker = fixture("worker/functions_worker.yml");
+    let catalogue = fixture("worker/connectors.yaml");
+    let apply = |extra: &[&str]| {
+        let mut args = vec![
+            "apply",
+            "--store",
+            &store,
+            "--worker-config",
+            &worker,
+            "--connectors",
+            &catalogue,
+        ];
+        args.extend_from_slice(extra);
+        mesh(&args, None)
+    };
+    let function = fixture("function/java-exclamation.yaml");
+    let sink = fixture("sink/elastic-builtin.yaml");
+    let out = apply(&[&function, &sink]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("2 objects: 2 created, 0 updated, 0 unchanged, 0 failed"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        dir.join("pulsar-functions/function/exclamation-1b9d0a53.yaml")
+            .is_file()
+    );
+    let again = apply(&[&function, &sink]);
+    assert!(
+        text(&again.stderr).contains("0 created, 0 updated, 2 unchanged"),
+        "{}",
+        text(&again.stderr)
+    );
+
+    // A ready CR is applied as it is.
+    let cr = dir
+        .join("pulsar-functions/function/exclamation-1b9d0a53.yaml")
+        .display()
+        .to_string();
+    let out = mesh(&["apply", "--store", &store, &cr], None);
+    assert!(text(&out.stderr).contains("1 unchanged"), "{}", text(&out.stderr));
+
+    let list = mesh(&["list", "function", "public", "--store", &store], None);
+    assert_eq!(list.status.code(), Some(0), "{}", text(&list.stderr));
+    assert!(
+        text(&list.stdout).contains("exclamation-1b9d0a53\tpublic/default/exclamation\t2"),
+        "{}",
+        text(&list.stdout)
+    );
+
+    let get = mesh(
+        &[
+            "get",
+            "function",
+            "public/default/exclamation",
+            "--store",
+            &store,
+            "-o",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(get.status.code(), Some(0), "{}", text(&get.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&get.stdout).unwrap();
+    assert_eq!(v["spec"]["name"], "exclamation");
+
+    let missing = mesh(
+        &["get", "function", "public/default/nope", "--store", &store],
+        None,
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        text(&missing.stderr).contains("not found"),
+        "{}",
+        text(&missing.stderr)
+    );
+    let bad = mesh(&["get", "function", "just-a-name", "--store", &store], None);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).contains("tenant/namespace/name"),
+        "{}",
+        text(&bad.stderr)
+    );
+
+    let del = mesh(
+        &["delete", "sink", "public/default/es-sink", "--store", &store],
+        None,
+    );
+    assert_eq!(del.status.code(), Some(0), "{}", text(&del.stderr));
+    assert!(
+        mesh(&["list", "sink", "--store", &store], None)
+            .stdout
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            == 1
+    );
+
+    // A rejected input applies nothing.
+    let out = mesh(
+        &["apply", "--store", &store, "-"],
+        Some(r#"{"name": "x", "className": "A"}"#),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!text(&out.stderr).contains("objects:"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn store_options_are_checked() {
+    let out = mesh(&["list", "function", "--store", "s3:bucket"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("use `kube` or `dir:PATH`"),
+        "{}",
+        text(&out.stderr)
+    );
+    let dir = temp_dir("crds");
+    let out = mesh(
+        &["install-crds", "--store", &format!("dir:{}", dir.display())],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("install-crds needs --store kube"));
+}

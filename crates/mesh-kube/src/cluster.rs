@@ -1,9 +1,11 @@
 //! A real Kubernetes cluster: server-side apply with field manager `mesh`, bounded retries with
 //! backoff, a timeout on every call, CRD installation that waits until the CRDs are Established.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use futures::StreamExt;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
@@ -172,6 +174,43 @@ impl Cluster {
         }
     }
 
+    /// Server-side applies `object` (at `key`), whose current state is `before`.
+    async fn apply_over(
+        &self,
+        object: &Value,
+        key: &ObjectKey,
+        before: Option<&Value>,
+        options: ApplyOptions,
+    ) -> Result<Applied, StoreError> {
+        let mut object = object.clone();
+        object["metadata"]["namespace"] = json!(key.namespace);
+        // The operator owns the status; an apply never sends one.
+        if let Some(o) = object.as_object_mut() {
+            o.remove("status");
+        }
+        let mut pp = PatchParams::apply(FIELD_MANAGER);
+        pp.force = options.force_conflicts;
+        pp.dry_run = options.dry_run;
+        let api = self.api(key.kind, Some(&key.namespace));
+        let patch = Patch::Apply(&object);
+        let after = retry::run(&self.retry, classify, || api.patch(&key.name, &pp, &patch))
+            .await
+            .map_err(|e| match e {
+                // The object itself cannot be missing on apply: its namespace or type is.
+                Ok(kube::Error::Api(s)) if s.code == 404 => StoreError::Invalid(format!(
+                    "{} (does the namespace exist, and are mesh's CRDs installed? `mesh install-crds`)",
+                    s.message
+                )),
+                other => store_error(key.kind, &key.name, other),
+            })?;
+        let after = serde_json::to_value(after).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        Ok(match before {
+            None => Applied::Created,
+            Some(b) if content(b) == content(&after) => Applied::Unchanged,
+            Some(_) => Applied::Updated,
+        })
+    }
+
     /// Applies mesh's CRDs (Function, Source, Sink, FunctionMesh) and waits until the API server
     /// reports each Established, or `wait` has passed. Returns the CRD names.
     pub async fn install_crds(&self, wait: Duration) -> Result<Vec<String>, StoreError> {
@@ -217,34 +256,62 @@ impl Store for Cluster {
 
     async fn apply(&self, object: &Value, options: ApplyOptions) -> Result<Applied, StoreError> {
         let key = ObjectKey::of(object, &self.namespace)?;
-        let mut object = object.clone();
-        object["metadata"]["namespace"] = json!(key.namespace);
-        // The operator owns the status; an apply never sends one.
-        if let Some(o) = object.as_object_mut() {
-            o.remove("status");
-        }
         let before = self.get_opt(&key).await?;
-        let mut pp = PatchParams::apply(FIELD_MANAGER);
-        pp.force = options.force_conflicts;
-        pp.dry_run = options.dry_run;
-        let api = self.api(key.kind, Some(&key.namespace));
-        let patch = Patch::Apply(&object);
-        let after = retry::run(&self.retry, classify, || api.patch(&key.name, &pp, &patch))
+        self.apply_over(object, &key, before.as_ref(), options).await
+    }
+
+    /// One list per kind and namespace tells what exists, then one server-side apply per object:
+    /// half the requests of getting each object first.
+    async fn apply_all(
+        &self,
+        objects: &[Value],
+        options: ApplyOptions,
+        concurrency: usize,
+        done: &(dyn Fn() + Sync),
+    ) -> Vec<Result<Applied, StoreError>> {
+        let keys: Vec<Result<ObjectKey, StoreError>> = objects
+            .iter()
+            .map(|o| ObjectKey::of(o, &self.namespace))
+            .collect();
+        let mut groups: BTreeMap<(ResourceKind, String), Option<BTreeMap<String, Value>>> = BTreeMap::new();
+        for k in keys.iter().flatten() {
+            groups.entry((k.kind, k.namespace.clone())).or_insert(None);
+        }
+        for ((kind, namespace), existing) in &mut groups {
+            let sel = Selector {
+                namespace: Some(namespace.clone()),
+                ..Selector::default()
+            };
+            // When the list fails, each object is looked up on its own.
+            *existing = self.list(*kind, &sel).await.ok().map(|items| {
+                items
+                    .into_iter()
+                    .filter_map(|v| Some((v.pointer("/metadata/name")?.as_str()?.to_owned(), v)))
+                    .collect()
+            });
+        }
+        let groups = &groups;
+        let applies: Vec<_> = objects
+            .iter()
+            .zip(keys)
+            .map(|(o, key)| async move {
+                let r = match key {
+                    Err(e) => Err(e),
+                    Ok(key) => match groups.get(&(key.kind, key.namespace.clone())) {
+                        Some(Some(existing)) => {
+                            self.apply_over(o, &key, existing.get(&key.name), options).await
+                        }
+                        _ => self.apply(o, options).await,
+                    },
+                };
+                done();
+                r
+            })
+            .collect();
+        futures::stream::iter(applies)
+            .buffered(concurrency.max(1))
+            .collect()
             .await
-            .map_err(|e| match e {
-                // The object itself cannot be missing on apply: its namespace or type is.
-                Ok(kube::Error::Api(s)) if s.code == 404 => StoreError::Invalid(format!(
-                    "{} (does the namespace exist, and are mesh's CRDs installed? `mesh install-crds`)",
-                    s.message
-                )),
-                other => store_error(key.kind, &key.name, other),
-            })?;
-        let after = serde_json::to_value(after).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        Ok(match before {
-            None => Applied::Created,
-            Some(b) if content(&b) == content(&after) => Applied::Unchanged,
-            Some(_) => Applied::Updated,
-        })
     }
 
     async fn create(&self, object: &Value, options: ApplyOptions) -> Result<(), StoreError> {

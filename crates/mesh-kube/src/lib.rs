@@ -39,6 +39,29 @@ pub trait Store: Send + Sync {
         options: ApplyOptions,
     ) -> impl Future<Output = Result<Applied, StoreError>> + Send;
 
+    /// Applies every object, `concurrency` at a time, calling `done` after each; the results are
+    /// in the order of `objects`.
+    fn apply_all(
+        &self,
+        objects: &[Value],
+        options: ApplyOptions,
+        concurrency: usize,
+        done: &(dyn Fn() + Sync),
+    ) -> impl Future<Output = Vec<Result<Applied, StoreError>>> + Send {
+        use futures::StreamExt;
+        let applies: Vec<_> = objects
+            .iter()
+            .map(move |o| async move {
+                let r = self.apply(o, options).await;
+                done();
+                r
+            })
+            .collect();
+        futures::stream::iter(applies)
+            .buffered(concurrency.max(1))
+            .collect()
+    }
+
     /// Creates `object`; [`StoreError::AlreadyExists`] if it exists, even when two creates race.
     fn create(
         &self,

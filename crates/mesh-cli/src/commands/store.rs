@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 use std::io::{IsTerminal, Read, Write};
 use std::time::Duration;
 
-use futures::StreamExt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use mesh_kube::{
     AnyStore, Applied, ApplyOptions, ClusterOptions, ObjectKey, ResourceKind, Selector, Store, StoreError,
 };
@@ -14,9 +15,6 @@ use super::convert::{self, Mode};
 use super::{Status, report};
 use crate::cli::{ApplyArgs, Format, ListArgs, ListFormat, ObjectArgs, StoreArgs, Target};
 use crate::output;
-
-/// Applies in flight at once.
-const CONCURRENCY: usize = 16;
 
 fn runtime() -> Result<tokio::runtime::Runtime, std::io::Error> {
     tokio::runtime::Builder::new_multi_thread()
@@ -86,27 +84,28 @@ pub fn apply(args: &ApplyArgs, stdin: &mut dyn Read, err: &mut dyn Write) -> Sta
     let progress = objects.len() > 1 && std::io::stderr().is_terminal();
     with_store(&args.store, err, async |store, err| {
         let total = objects.len();
-        let mut results = futures::stream::iter(objects.iter().map(|o| async move {
-            let key = ObjectKey::of(o, store.default_namespace());
-            let outcome = store.apply(o, options).await;
-            (key, outcome)
-        }))
-        .buffered(CONCURRENCY);
+        let done = AtomicUsize::new(0);
+        let tick = || {
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if progress {
+                let mut e = std::io::stderr();
+                let _ = write!(e, "\rapplying {n}/{total}");
+                let _ = e.flush();
+            }
+        };
+        let results = store
+            .apply_all(&objects, options, usize::from(args.concurrency), &tick)
+            .await;
         let (mut created, mut updated, mut unchanged) = (0, 0, 0);
         let mut failed: Vec<String> = Vec::new();
-        let mut done = 0;
-        while let Some((key, outcome)) = results.next().await {
-            done += 1;
-            let what = key.map_or_else(|e| e.to_string(), |k| k.to_string());
+        for (o, outcome) in objects.iter().zip(results) {
+            let what =
+                ObjectKey::of(o, store.default_namespace()).map_or_else(|e| e.to_string(), |k| k.to_string());
             match outcome {
                 Ok(Applied::Created) => created += 1,
                 Ok(Applied::Updated) => updated += 1,
                 Ok(Applied::Unchanged) => unchanged += 1,
                 Err(e) => failed.push(format!("error: {what}: {}", mesh_core::error_chain(&e))),
-            }
-            if progress {
-                let _ = write!(err, "\rapplying {done}/{total}");
-                let _ = err.flush();
             }
         }
         if progress {

@@ -1,0 +1,279 @@
+//! The manifests directory store: layout, apply outcomes, names that would escape, atomic
+//! writes, and concurrent writers in one process and in two processes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use mesh_kube::{Applied, ApplyOptions, Directory, ObjectKey, ResourceKind, Selector, Store, StoreError};
+use serde_json::{Value, json};
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mesh-kube-dir-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn function(name: &str, tenant: &str, replicas: i32) -> Value {
+    json!({
+        "apiVersion": "compute.functionmesh.io/v1alpha1",
+        "kind": "Function",
+        "metadata": {
+            "name": name,
+            "labels": {
+                "compute.functionmesh.io/pulsar-cluster": "c",
+                "compute.functionmesh.io/pulsar-tenant": tenant,
+                "compute.functionmesh.io/pulsar-namespace": "ns",
+                "compute.functionmesh.io/pulsar-component": name,
+            }
+        },
+        "spec": {"className": "A", "replicas": replicas}
+    })
+}
+
+fn key(name: &str) -> ObjectKey {
+    ObjectKey {
+        kind: ResourceKind::Function,
+        namespace: "default".into(),
+        name: name.into(),
+    }
+}
+
+#[tokio::test]
+async fn apply_get_list_scale_delete() {
+    let root = temp("basic");
+    let store = Directory::new(&root, "default");
+    let opts = ApplyOptions::default();
+    assert_eq!(
+        store.apply(&function("a", "t1", 1), opts).await.unwrap(),
+        Applied::Created
+    );
+    assert_eq!(
+        store.apply(&function("a", "t1", 1), opts).await.unwrap(),
+        Applied::Unchanged
+    );
+    assert_eq!(
+        store.apply(&function("a", "t1", 2), opts).await.unwrap(),
+        Applied::Updated
+    );
+    store.apply(&function("b", "t2", 1), opts).await.unwrap();
+    assert!(
+        root.join("default/function/a.yaml").is_file(),
+        "the documented layout"
+    );
+
+    let text = std::fs::read_to_string(root.join("default/function/a.yaml")).unwrap();
+    assert_eq!(
+        text,
+        mesh_core::yaml::to_string(&store.get(&key("a")).await.unwrap()).unwrap()
+    );
+    assert_eq!(
+        store.get(&key("a")).await.unwrap()["metadata"]["namespace"],
+        "default"
+    );
+
+    let all = store
+        .list(ResourceKind::Function, &Selector::default())
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
+    let t2 = Selector {
+        tenant: Some("t2".into()),
+        ..Selector::default()
+    };
+    let only = store.list(ResourceKind::Function, &t2).await.unwrap();
+    assert_eq!(only.len(), 1);
+    assert_eq!(only[0]["metadata"]["name"], "b");
+    assert!(
+        store
+            .list(ResourceKind::Sink, &Selector::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    store.scale(&key("a"), 0).await.unwrap();
+    assert_eq!(store.get(&key("a")).await.unwrap()["spec"]["replicas"], 0);
+
+    store.delete(&key("a")).await.unwrap();
+    assert!(store.get(&key("a")).await.unwrap_err().is_not_found());
+    assert!(store.delete(&key("a")).await.unwrap_err().is_not_found());
+    assert!(store.scale(&key("a"), 1).await.unwrap_err().is_not_found());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[tokio::test]
+async fn status_is_kept_and_dry_run_writes_nothing() {
+    let root = temp("status");
+    let store = Directory::new(&root, "default");
+    store
+        .apply(&function("a", "t", 1), ApplyOptions::default())
+        .await
+        .unwrap();
+    let path = root.join("default/function/a.yaml");
+    let mut with_status = store.get(&key("a")).await.unwrap();
+    with_status["status"] = json!({"replicas": 1});
+    std::fs::write(&path, mesh_core::yaml::to_string(&with_status).unwrap()).unwrap();
+    store
+        .apply(&function("a", "t", 3), ApplyOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.status(&key("a")).await.unwrap(),
+        Some(json!({"replicas": 1}))
+    );
+
+    let dry = ApplyOptions {
+        dry_run: true,
+        ..ApplyOptions::default()
+    };
+    assert_eq!(
+        store.apply(&function("new", "t", 1), dry).await.unwrap(),
+        Applied::Created
+    );
+    assert!(!root.join("default/function/new.yaml").exists());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[tokio::test]
+async fn names_cannot_escape_the_directory() {
+    let root = temp("escape");
+    let store = Directory::new(&root, "default");
+    for (name, ns) in [
+        ("../../etc/x", "default"),
+        ("a", "../up"),
+        ("a/b", "default"),
+        ("UPPER", "default"),
+        ("", "default"),
+    ] {
+        let mut o = function("a", "t", 1);
+        o["metadata"]["name"] = json!(name);
+        o["metadata"]["namespace"] = json!(ns);
+        let e = store.apply(&o, ApplyOptions::default()).await.unwrap_err();
+        assert!(matches!(e, StoreError::Invalid(_)), "{name} {ns}: {e}");
+    }
+    assert!(!root.exists() || std::fs::read_dir(&root).unwrap().count() == 0);
+    let foreign = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}});
+    assert!(matches!(
+        store.apply(&foreign, ApplyOptions::default()).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[tokio::test]
+async fn corrupt_files_are_reported_with_their_path() {
+    let root = temp("corrupt");
+    let store = Directory::new(&root, "default");
+    std::fs::create_dir_all(root.join("default/function")).unwrap();
+    std::fs::write(root.join("default/function/bad.yaml"), "a: [unclosed").unwrap();
+    let e = store.get(&key("bad")).await.unwrap_err();
+    assert!(
+        matches!(e, StoreError::Corrupt { ref path, .. } if path.ends_with("bad.yaml")),
+        "{e}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[tokio::test]
+async fn racing_creates_in_one_process_yield_exactly_one() {
+    let root = temp("race");
+    let store = Directory::new(&root, "default");
+    let tasks: Vec<_> = (0..32)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .create(&function("same", &format!("t{i}"), 1), ApplyOptions::default())
+                    .await
+            })
+        })
+        .collect();
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(()) => ok += 1,
+            Err(e) => assert!(matches!(e, StoreError::AlreadyExists { .. }), "{e}"),
+        }
+    }
+    assert_eq!(ok, 1);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+const CHILD_ENV: &str = "MESH_KUBE_DIRECTORY_CHILD";
+const ROUNDS: i64 = 150;
+
+/// Increments a counter annotation of one shared object and writes objects of its own.
+fn writer(root: &str, me: &str) {
+    let store = Directory::new(root, "default");
+    for i in 0..ROUNDS {
+        store
+            .modify(&key("shared"), |o| {
+                let n = o["spec"]["counter"].as_i64().unwrap_or(0);
+                o["spec"]["counter"] = json!(n + 1);
+            })
+            .unwrap();
+        if i % 10 == 0 {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(store.apply(&function(&format!("{me}-{i}"), me, 1), ApplyOptions::default()))
+                .unwrap();
+        }
+    }
+}
+
+/// The second process's body (does nothing unless started by the test below).
+#[test]
+fn child_writer() {
+    if let Ok(spec) = std::env::var(CHILD_ENV) {
+        let (root, me) = spec.split_once('|').unwrap();
+        writer(root, me);
+    }
+}
+
+#[tokio::test]
+async fn two_processes_never_lose_an_update() {
+    let root = temp("processes");
+    let store = Directory::new(&root, "default");
+    store
+        .apply(&function("shared", "t", 1), ApplyOptions::default())
+        .await
+        .unwrap();
+    let child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_writer", "--nocapture", "--test-threads=1"])
+        .env(CHILD_ENV, format!("{}|child", root.display()))
+        .spawn()
+        .unwrap();
+    let root_text = root.display().to_string();
+    let here = tokio::task::spawn_blocking(move || writer(&root_text, "parent"));
+    here.await.unwrap();
+    let status = tokio::task::spawn_blocking(move || {
+        let mut child = child;
+        child.wait()
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(status.success());
+    let shared = store.get(&key("shared")).await.unwrap();
+    assert_eq!(shared["spec"]["counter"], json!(2 * ROUNDS), "an update was lost");
+    let all = store
+        .list(ResourceKind::Function, &Selector::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        i64::try_from(all.len()).unwrap(),
+        1 + 2 * ROUNDS / 10,
+        "every object of both writers is there"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(root.join("default/function"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+    let _ = std::fs::remove_dir_all(&root);
+}
