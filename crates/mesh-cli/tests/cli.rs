@@ -461,14 +461,8 @@ fn apply_get_list_delete_with_a_manifests_directory() {
         None,
     );
     assert_eq!(del.status.code(), Some(0), "{}", text(&del.stderr));
-    assert!(
-        mesh(&["list", "sink", "--store", &store], None)
-            .stdout
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            == 1
-    );
+    let sinks = text(&mesh(&["list", "sink", "--store", &store], None).stdout);
+    assert_eq!(sinks.lines().count(), 1, "only the header is left: {sinks}");
 
     // A rejected input applies nothing.
     let out = mesh(
