@@ -125,8 +125,19 @@ fn report(kind: &str, converted: u32) {
     );
 }
 
-#[test]
-fn functions_round_trip() {
+/// Converts every generated config that passes, reads the CR back, converts that again and
+/// reads it back again: the CR and its secrets must not change, the reversed config must be a
+/// fixed point, and `check(sent, back, worker)` must hold.
+fn cycle<C, R>(
+    kind: &str,
+    configs: impl Strategy<Value = serde_json::Value>,
+    forward: fn(&C, &Context<'_>) -> convert::Outcome<R>,
+    backward: fn(&R, &Context<'_>) -> reverse::ReverseOutcome<C>,
+    check: fn(&C, &C, &WorkerConfig) -> Result<(), TestCaseError>,
+) where
+    C: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    R: PartialEq + std::fmt::Debug,
+{
     let (w, cat) = (worker(), catalogue());
     let ctx = Context {
         catalogue: Some(&cat),
@@ -134,240 +145,223 @@ fn functions_round_trip() {
     };
     let converted = Cell::new(0);
     runner()
-        .run(&rich_function_config(), |v| {
-            let sent: FunctionConfig = serde_json::from_value(v).unwrap();
-            let Ok(first) = convert::function(&sent, &ctx) else {
+        .run(&configs, |v| {
+            let sent: C = serde_json::from_value(v).unwrap();
+            let Ok(first) = forward(&sent, &ctx) else {
                 return Ok(());
             };
             converted.set(converted.get() + 1);
-            let back = reverse::function(&first.resource, &ctx).unwrap();
+            let back = backward(&first.resource, &ctx).unwrap();
             prop_assert!(!back.warnings.has_errors());
-            let again = convert::function(&back.config, &ctx)
+            let again = forward(&back.config, &ctx)
                 .map_err(|d| TestCaseError::fail(format!("the reversed config does not convert:\n{d}")))?;
             prop_assert_eq!(&again.resource, &first.resource);
             prop_assert_eq!(&again.secrets, &first.secrets);
-            prop_assert_eq!(
-                &reverse::function(&again.resource, &ctx).unwrap().config,
-                &back.config
-            );
-
-            let s = sent.infer_missing(true);
-            let b = &back.config;
-            prop_assert_eq!(
-                (&b.tenant, &b.namespace, &b.name),
-                (&s.tenant, &s.namespace, &s.name)
-            );
-            prop_assert_eq!(&b.class_name, &s.class_name);
-            prop_assert_eq!(&b.inputs, &s.inputs.clone().filter(|i| !i.is_empty()));
-            if let Some(p) = &s.topics_pattern {
-                let as_spec = b
-                    .input_specs
-                    .as_ref()
-                    .and_then(|m| m.get(p))
-                    .is_some_and(|c| c.regex_pattern == Some(true));
-                prop_assert!(b.topics_pattern.as_ref() == Some(p) || as_spec, "pattern lost");
-            }
-            check_specs(
-                s.input_specs.as_ref(),
-                b.input_specs.as_ref(),
-                b.inputs.as_ref(),
-                b.topics_pattern.as_ref(),
-            )?;
-            for (t, serde) in s.custom_serde_inputs.iter().flatten() {
-                if s.input_specs.as_ref().is_none_or(|m| !m.contains_key(t)) {
-                    let got = b.input_specs.as_ref().and_then(|m| m.get(t));
-                    prop_assert_eq!(got.and_then(|c| c.serde_class_name.as_ref()), Some(serde));
-                }
-            }
-            prop_assert_eq!(&b.output, &s.output);
-            prop_assert_eq!(&b.output_schema_type, &s.output_schema_type);
-            prop_assert_eq!(&b.log_topic, &s.log_topic);
-            check_producer(s.producer_config.as_ref(), b.producer_config.as_ref())?;
-            prop_assert_eq!(b.processing_guarantees, s.processing_guarantees);
-            prop_assert_eq!(b.retain_ordering, Some(s.retain_ordering.unwrap_or(false)));
-            prop_assert_eq!(
-                b.retain_key_ordering,
-                Some(s.retain_key_ordering.unwrap_or(false))
-            );
-            prop_assert_eq!(b.auto_ack, Some(s.auto_ack.unwrap_or(true)));
-            prop_assert_eq!(
-                b.cleanup_subscription,
-                Some(s.cleanup_subscription.unwrap_or(true))
-            );
-            prop_assert_eq!(
-                b.forward_source_message_property,
-                Some(s.forward_source_message_property != Some(false))
-            );
-            prop_assert_eq!(&b.user_config, &Some(s.user_config.clone().unwrap_or_default()));
-            prop_assert_eq!(&b.secrets, &s.secrets);
-            prop_assert_eq!(b.runtime, s.runtime);
-            prop_assert_eq!((&b.jar, &b.py, &b.go), (&s.jar, &s.py, &s.go));
-            let parallelism = s.parallelism.unwrap_or(1);
-            prop_assert_eq!(b.parallelism, Some(parallelism));
-            let r = b.resources.clone().unwrap();
-            prop_assert_eq!((r.cpu, r.ram), merged_resources(&w, s.resources.as_ref()));
-            prop_assert_eq!(
-                s.window_config
-                    .as_ref()
-                    .map(|x| (x.window_length_count, x.sliding_interval_count)),
-                b.window_config
-                    .as_ref()
-                    .map(|x| (x.window_length_count, x.sliding_interval_count))
-            );
-            prop_assert_eq!(b.timeout_ms, s.timeout_ms.filter(|t| *t != 0));
-            let retries = s.max_message_retries.filter(|r| *r >= 0);
-            prop_assert_eq!(b.max_message_retries, retries);
-            prop_assert_eq!(&b.dead_letter_topic, &retries.and(s.dead_letter_topic.clone()));
-            prop_assert_eq!(&b.sub_name, &s.sub_name);
-            prop_assert_eq!(
-                b.subscription_position,
-                Some(
-                    s.subscription_position
-                        .unwrap_or(SubscriptionInitialPosition::Latest)
-                )
-            );
-            prop_assert_eq!(b.max_pending_async_requests, sent.max_pending_async_requests);
-            prop_assert_eq!(b.skip_to_latest, s.skip_to_latest);
-            check_options(
-                s.custom_runtime_options.as_ref(),
-                b.custom_runtime_options.as_ref(),
-                parallelism,
-            )?;
-            Ok(())
+            prop_assert_eq!(&backward(&again.resource, &ctx).unwrap().config, &back.config);
+            check(&sent, &back.config, &w)
         })
         .unwrap();
-    report("function", converted.get());
+    report(kind, converted.get());
+}
+
+#[test]
+fn functions_round_trip() {
+    cycle(
+        "function",
+        rich_function_config(),
+        convert::function,
+        reverse::function,
+        function_fields,
+    );
 }
 
 #[test]
 fn sinks_round_trip() {
-    let (w, cat) = (worker(), catalogue());
-    let ctx = Context {
-        catalogue: Some(&cat),
-        ..Context::new(&w)
-    };
-    let converted = Cell::new(0);
-    runner()
-        .run(&rich_sink_config(), |v| {
-            let sent: SinkConfig = serde_json::from_value(v).unwrap();
-            let Ok(first) = convert::sink(&sent, &ctx) else {
-                return Ok(());
-            };
-            converted.set(converted.get() + 1);
-            let back = reverse::sink(&first.resource, &ctx).unwrap();
-            let again = convert::sink(&back.config, &ctx)
-                .map_err(|d| TestCaseError::fail(format!("the reversed config does not convert:\n{d}")))?;
-            prop_assert_eq!(&again.resource, &first.resource);
-            prop_assert_eq!(&again.secrets, &first.secrets);
-            prop_assert_eq!(
-                &reverse::sink(&again.resource, &ctx).unwrap().config,
-                &back.config
-            );
-
-            let s = sent.infer_missing();
-            let b = &back.config;
-            prop_assert_eq!(
-                (&b.tenant, &b.namespace, &b.name),
-                (&s.tenant, &s.namespace, &s.name)
-            );
-            prop_assert_eq!(&b.archive, &s.archive);
-            prop_assert_eq!(&b.class_name, &s.class_name);
-            prop_assert_eq!(&b.inputs, &s.inputs.clone().filter(|i| !i.is_empty()));
-            check_specs(
-                s.input_specs.as_ref(),
-                b.input_specs.as_ref(),
-                b.inputs.as_ref(),
-                b.topics_pattern.as_ref(),
-            )?;
-            prop_assert_eq!(&b.configs, &Some(s.configs.clone().unwrap_or_default()));
-            prop_assert_eq!(&b.secrets, &s.secrets);
-            prop_assert_eq!(b.processing_guarantees, s.processing_guarantees);
-            let parallelism = s.parallelism.unwrap_or(1);
-            prop_assert_eq!(b.parallelism, Some(parallelism));
-            let r = b.resources.clone().unwrap();
-            prop_assert_eq!((r.cpu, r.ram), merged_resources(&w, s.resources.as_ref()));
-            prop_assert_eq!(b.timeout_ms, s.timeout_ms.filter(|t| *t != 0));
-            prop_assert_eq!(
-                b.negative_ack_redelivery_delay_ms,
-                s.negative_ack_redelivery_delay_ms.filter(|t| *t > 0)
-            );
-            prop_assert_eq!(&b.source_subscription_name, &s.source_subscription_name);
-            prop_assert_eq!(
-                b.retain_key_ordering,
-                Some(s.retain_key_ordering.unwrap_or(false))
-            );
-            prop_assert_eq!(b.auto_ack, Some(s.auto_ack.unwrap_or(true)));
-            prop_assert_eq!(&b.log_topic, &s.log_topic);
-            check_options(
-                s.custom_runtime_options.as_ref(),
-                b.custom_runtime_options.as_ref(),
-                parallelism,
-            )?;
-            Ok(())
-        })
-        .unwrap();
-    report("sink", converted.get());
+    cycle(
+        "sink",
+        rich_sink_config(),
+        convert::sink,
+        reverse::sink,
+        sink_fields,
+    );
 }
 
 #[test]
 fn sources_round_trip() {
-    let (w, cat) = (worker(), catalogue());
-    let ctx = Context {
-        catalogue: Some(&cat),
-        ..Context::new(&w)
-    };
-    let converted = Cell::new(0);
-    runner()
-        .run(&rich_source_config(), |v| {
-            let sent: SourceConfig = serde_json::from_value(v).unwrap();
-            let Ok(first) = convert::source(&sent, &ctx) else {
-                return Ok(());
-            };
-            converted.set(converted.get() + 1);
-            let back = reverse::source(&first.resource, &ctx).unwrap();
-            let again = convert::source(&back.config, &ctx)
-                .map_err(|d| TestCaseError::fail(format!("the reversed config does not convert:\n{d}")))?;
-            prop_assert_eq!(&again.resource, &first.resource);
-            prop_assert_eq!(
-                &reverse::source(&again.resource, &ctx).unwrap().config,
-                &back.config
-            );
+    cycle(
+        "source",
+        rich_source_config(),
+        convert::source,
+        reverse::source,
+        source_fields,
+    );
+}
 
-            let s = sent.infer_missing();
-            let b = &back.config;
-            prop_assert_eq!(
-                (&b.tenant, &b.namespace, &b.name),
-                (&s.tenant, &s.namespace, &s.name)
-            );
-            prop_assert_eq!(&b.archive, &s.archive);
-            prop_assert_eq!(&b.class_name, &s.class_name);
-            prop_assert_eq!(&b.topic_name, &s.topic_name);
-            check_producer(s.producer_config.as_ref(), b.producer_config.as_ref())?;
-            if s.schema_type.is_some() || s.serde_class_name.is_some() {
-                prop_assert_eq!(&b.schema_type, &s.schema_type);
-            }
-            prop_assert_eq!(&b.configs, &Some(s.configs.clone().unwrap_or_default()));
-            prop_assert_eq!(b.processing_guarantees, s.processing_guarantees);
-            let parallelism = s.parallelism.unwrap_or(1);
-            prop_assert_eq!(b.parallelism, Some(parallelism));
-            let r = b.resources.clone().unwrap();
-            prop_assert_eq!((r.cpu, r.ram), merged_resources(&w, s.resources.as_ref()));
-            prop_assert_eq!(
-                b.batch_source_config
-                    .as_ref()
-                    .map(|x| x.discovery_triggerer_class_name.clone()),
-                s.batch_source_config
-                    .as_ref()
-                    .map(|x| x.discovery_triggerer_class_name.clone().or(Some(String::new())))
-            );
-            prop_assert_eq!(&b.log_topic, &s.log_topic);
-            check_options(
-                s.custom_runtime_options.as_ref(),
-                b.custom_runtime_options.as_ref(),
-                parallelism,
-            )?;
-            Ok(())
-        })
-        .unwrap();
-    report("source", converted.get());
+/// Every function field the CR carries comes back.
+fn function_fields(sent: &FunctionConfig, b: &FunctionConfig, w: &WorkerConfig) -> Result<(), TestCaseError> {
+    let s = sent.infer_missing(true);
+
+    prop_assert_eq!(
+        (&b.tenant, &b.namespace, &b.name),
+        (&s.tenant, &s.namespace, &s.name)
+    );
+    prop_assert_eq!(&b.class_name, &s.class_name);
+    prop_assert_eq!(&b.inputs, &s.inputs.clone().filter(|i| !i.is_empty()));
+    if let Some(p) = &s.topics_pattern {
+        let as_spec = b
+            .input_specs
+            .as_ref()
+            .and_then(|m| m.get(p))
+            .is_some_and(|c| c.regex_pattern == Some(true));
+        prop_assert!(b.topics_pattern.as_ref() == Some(p) || as_spec, "pattern lost");
+    }
+    check_specs(
+        s.input_specs.as_ref(),
+        b.input_specs.as_ref(),
+        b.inputs.as_ref(),
+        b.topics_pattern.as_ref(),
+    )?;
+    for (t, serde) in s.custom_serde_inputs.iter().flatten() {
+        if s.input_specs.as_ref().is_none_or(|m| !m.contains_key(t)) {
+            let got = b.input_specs.as_ref().and_then(|m| m.get(t));
+            prop_assert_eq!(got.and_then(|c| c.serde_class_name.as_ref()), Some(serde));
+        }
+    }
+    prop_assert_eq!(&b.output, &s.output);
+    prop_assert_eq!(&b.output_schema_type, &s.output_schema_type);
+    prop_assert_eq!(&b.log_topic, &s.log_topic);
+    check_producer(s.producer_config.as_ref(), b.producer_config.as_ref())?;
+    prop_assert_eq!(b.processing_guarantees, s.processing_guarantees);
+    prop_assert_eq!(b.retain_ordering, Some(s.retain_ordering.unwrap_or(false)));
+    prop_assert_eq!(
+        b.retain_key_ordering,
+        Some(s.retain_key_ordering.unwrap_or(false))
+    );
+    prop_assert_eq!(b.auto_ack, Some(s.auto_ack.unwrap_or(true)));
+    prop_assert_eq!(
+        b.cleanup_subscription,
+        Some(s.cleanup_subscription.unwrap_or(true))
+    );
+    prop_assert_eq!(
+        b.forward_source_message_property,
+        Some(s.forward_source_message_property != Some(false))
+    );
+    prop_assert_eq!(&b.user_config, &Some(s.user_config.clone().unwrap_or_default()));
+    prop_assert_eq!(&b.secrets, &s.secrets);
+    prop_assert_eq!(b.runtime, s.runtime);
+    prop_assert_eq!((&b.jar, &b.py, &b.go), (&s.jar, &s.py, &s.go));
+    let parallelism = s.parallelism.unwrap_or(1);
+    prop_assert_eq!(b.parallelism, Some(parallelism));
+    let r = b.resources.clone().unwrap();
+    prop_assert_eq!((r.cpu, r.ram), merged_resources(w, s.resources.as_ref()));
+    prop_assert_eq!(
+        s.window_config
+            .as_ref()
+            .map(|x| (x.window_length_count, x.sliding_interval_count)),
+        b.window_config
+            .as_ref()
+            .map(|x| (x.window_length_count, x.sliding_interval_count))
+    );
+    prop_assert_eq!(b.timeout_ms, s.timeout_ms.filter(|t| *t != 0));
+    let retries = s.max_message_retries.filter(|r| *r >= 0);
+    prop_assert_eq!(b.max_message_retries, retries);
+    prop_assert_eq!(&b.dead_letter_topic, &retries.and(s.dead_letter_topic.clone()));
+    prop_assert_eq!(&b.sub_name, &s.sub_name);
+    prop_assert_eq!(
+        b.subscription_position,
+        Some(
+            s.subscription_position
+                .unwrap_or(SubscriptionInitialPosition::Latest)
+        )
+    );
+    prop_assert_eq!(b.max_pending_async_requests, sent.max_pending_async_requests);
+    prop_assert_eq!(b.skip_to_latest, s.skip_to_latest);
+    check_options(
+        s.custom_runtime_options.as_ref(),
+        b.custom_runtime_options.as_ref(),
+        parallelism,
+    )?;
+    Ok(())
+}
+
+/// Every sink field the CR carries comes back.
+fn sink_fields(sent: &SinkConfig, b: &SinkConfig, w: &WorkerConfig) -> Result<(), TestCaseError> {
+    let s = sent.infer_missing();
+
+    prop_assert_eq!(
+        (&b.tenant, &b.namespace, &b.name),
+        (&s.tenant, &s.namespace, &s.name)
+    );
+    prop_assert_eq!(&b.archive, &s.archive);
+    prop_assert_eq!(&b.class_name, &s.class_name);
+    prop_assert_eq!(&b.inputs, &s.inputs.clone().filter(|i| !i.is_empty()));
+    check_specs(
+        s.input_specs.as_ref(),
+        b.input_specs.as_ref(),
+        b.inputs.as_ref(),
+        b.topics_pattern.as_ref(),
+    )?;
+    prop_assert_eq!(&b.configs, &Some(s.configs.clone().unwrap_or_default()));
+    prop_assert_eq!(&b.secrets, &s.secrets);
+    prop_assert_eq!(b.processing_guarantees, s.processing_guarantees);
+    let parallelism = s.parallelism.unwrap_or(1);
+    prop_assert_eq!(b.parallelism, Some(parallelism));
+    let r = b.resources.clone().unwrap();
+    prop_assert_eq!((r.cpu, r.ram), merged_resources(w, s.resources.as_ref()));
+    prop_assert_eq!(b.timeout_ms, s.timeout_ms.filter(|t| *t != 0));
+    prop_assert_eq!(
+        b.negative_ack_redelivery_delay_ms,
+        s.negative_ack_redelivery_delay_ms.filter(|t| *t > 0)
+    );
+    prop_assert_eq!(&b.source_subscription_name, &s.source_subscription_name);
+    prop_assert_eq!(
+        b.retain_key_ordering,
+        Some(s.retain_key_ordering.unwrap_or(false))
+    );
+    prop_assert_eq!(b.auto_ack, Some(s.auto_ack.unwrap_or(true)));
+    prop_assert_eq!(&b.log_topic, &s.log_topic);
+    check_options(
+        s.custom_runtime_options.as_ref(),
+        b.custom_runtime_options.as_ref(),
+        parallelism,
+    )?;
+    Ok(())
+}
+
+/// Every source field the CR carries comes back.
+fn source_fields(sent: &SourceConfig, b: &SourceConfig, w: &WorkerConfig) -> Result<(), TestCaseError> {
+    let s = sent.infer_missing();
+
+    prop_assert_eq!(
+        (&b.tenant, &b.namespace, &b.name),
+        (&s.tenant, &s.namespace, &s.name)
+    );
+    prop_assert_eq!(&b.archive, &s.archive);
+    prop_assert_eq!(&b.class_name, &s.class_name);
+    prop_assert_eq!(&b.topic_name, &s.topic_name);
+    check_producer(s.producer_config.as_ref(), b.producer_config.as_ref())?;
+    if s.schema_type.is_some() || s.serde_class_name.is_some() {
+        prop_assert_eq!(&b.schema_type, &s.schema_type);
+    }
+    prop_assert_eq!(&b.configs, &Some(s.configs.clone().unwrap_or_default()));
+    prop_assert_eq!(b.processing_guarantees, s.processing_guarantees);
+    let parallelism = s.parallelism.unwrap_or(1);
+    prop_assert_eq!(b.parallelism, Some(parallelism));
+    let r = b.resources.clone().unwrap();
+    prop_assert_eq!((r.cpu, r.ram), merged_resources(w, s.resources.as_ref()));
+    prop_assert_eq!(
+        b.batch_source_config
+            .as_ref()
+            .map(|x| x.discovery_triggerer_class_name.clone()),
+        s.batch_source_config
+            .as_ref()
+            .map(|x| x.discovery_triggerer_class_name.clone().or(Some(String::new())))
+    );
+    prop_assert_eq!(&b.log_topic, &s.log_topic);
+    check_options(
+        s.custom_runtime_options.as_ref(),
+        b.custom_runtime_options.as_ref(),
+        parallelism,
+    )?;
+    Ok(())
 }
