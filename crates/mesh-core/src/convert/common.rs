@@ -186,34 +186,35 @@ pub(crate) fn labels(
         .as_ref()
         .and_then(|f| f.custom_labels.as_ref());
     let sources = [
-        ("functionRuntimeFactoryConfigs.customLabels".to_owned(), factory),
-        (join(CUSTOM, "labels"), custom.labels.as_ref()),
-        (join(CUSTOM, kind_field), kind_labels.as_ref()),
+        ("functionRuntimeFactoryConfigs", "customLabels", factory),
+        (CUSTOM, "labels", custom.labels.as_ref()),
+        (CUSTOM, kind_field, kind_labels.as_ref()),
     ];
     let reserved = reserved_claims(id, cluster);
     let mut labels = BTreeMap::new();
-    for (field, map) in sources {
+    for (section, field, map) in sources {
         for (k, v) in map.into_iter().flatten() {
-            let path = join(&field, k);
+            // Paths are built only for what is reported.
+            let path = || join(&join(section, field), k);
             if OPERATOR_SELECTOR_KEYS.contains(&k.as_str()) {
                 d.error(
-                    path,
+                    path(),
                     format!("label `{k}` is a key of the operator's pod selector and cannot be set"),
                 );
                 continue;
             }
             if reserved.contains_key(k) {
                 d.warning(
-                    path,
+                    path(),
                     format!("label `{k}` is reserved for the component's identity; the reserved value wins"),
                 );
                 continue;
             }
             if let Some(p) = label_key_problem(k) {
-                d.error(path.clone(), format!("invalid label key `{k}`: {p}"));
+                d.error(path(), format!("invalid label key `{k}`: {p}"));
             }
             if let Some(p) = label_value_problem(v) {
-                d.error(path, format!("invalid label value `{v}`: {p}"));
+                d.error(path(), format!("invalid label value `{v}`: {p}"));
             }
             labels.insert(k.clone(), v.clone());
         }
