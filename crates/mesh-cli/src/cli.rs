@@ -32,6 +32,8 @@ pub enum Command {
     Delete(ObjectArgs),
     /// Install mesh's CRDs in the cluster and wait until they are Established.
     InstallCrds(StoreArgs),
+    /// Serve mesh's HTTP API (conversion, validation, CRDs, probes) until SIGTERM or SIGINT.
+    Serve(ServeArgs),
     /// Print the generated Function Mesh CRDs (Function, Source, Sink, FunctionMesh).
     Crd {
         /// Output format.
@@ -90,6 +92,26 @@ pub struct StoreArgs {
     /// The Kubernetes namespace: where resources naming none go, and where to look.
     #[arg(short = 'n', long = "namespace", value_name = "NAMESPACE")]
     pub namespace: Option<String>,
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the address is printed).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:6750")]
+    pub listen: std::net::SocketAddr,
+    /// A `functions_worker.yml`; without it the worker service's defaults apply.
+    #[arg(long, value_name = "FILE")]
+    pub worker_config: Option<PathBuf>,
+    /// The built-in connector catalogue (`connectors.yaml`).
+    #[arg(long, value_name = "FILE")]
+    pub connectors: Option<PathBuf>,
+    /// Largest request body in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub max_body: usize,
+    /// Where resources are kept.
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 /// Options of `apply`.

@@ -491,3 +491,51 @@ fn store_options_are_checked() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("install-crds needs --store kube"));
 }
+
+#[test]
+fn serve_answers_over_a_socket_and_stops_cleanly_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read};
+    let dir = temp_dir("serve");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mesh"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--store",
+            &format!("dir:{}", dir.display()),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr = first
+        .strip_prefix("listening on http://")
+        .expect(&first)
+        .to_owned();
+
+    let body = r#"{"name": "echo", "className": "org.example.Echo", "jar": "function://public/default/echo@1.0", "inputs": ["in"]}"#;
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "POST /mesh/v1/convert/function?cluster=test HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"kind\":\"Function\""), "{response}");
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l == "stopped"), "{rest:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -24,7 +24,7 @@ pub enum Mode {
     Apply,
 }
 
-fn load<T: serde::de::DeserializeOwned + UnknownFields>(
+pub(crate) fn load<T: serde::de::DeserializeOwned + UnknownFields>(
     path: Option<&std::path::Path>,
     what: &str,
     diags: &mut Vec<(String, Diagnostic)>,
@@ -52,7 +52,7 @@ fn load<T: serde::de::DeserializeOwned + UnknownFields>(
     }
 }
 
-fn print(err: &mut dyn Write, diags: &[(String, Diagnostic)], prefix: bool) {
+pub(crate) fn print(err: &mut dyn Write, diags: &[(String, Diagnostic)], prefix: bool) {
     for (label, d) in diags {
         let d = if prefix && !label.is_empty() {
             let path = if d.path.is_empty() {

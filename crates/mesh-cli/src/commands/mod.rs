@@ -2,6 +2,7 @@
 
 mod convert;
 mod crd;
+mod serve;
 mod store;
 
 use std::io::{Read, Write};
@@ -30,6 +31,7 @@ pub fn run(cli: &Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn W
         Command::List(args) => store::list(args, out, err),
         Command::Delete(args) => store::delete(args, err),
         Command::InstallCrds(args) => store::install_crds(args, out, err),
+        Command::Serve(args) => serve::run(args, err),
         Command::Crd { output } => crd::run(*output, out, err),
     }
 }

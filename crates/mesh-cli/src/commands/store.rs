@@ -23,7 +23,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, std::io::Error> {
         .build()
 }
 
-fn cluster_options(s: &StoreArgs) -> ClusterOptions {
+pub(crate) fn cluster_options(s: &StoreArgs) -> ClusterOptions {
     ClusterOptions {
         kubeconfig: s.kubeconfig.clone(),
         context: s.context.clone(),
