@@ -85,6 +85,24 @@ fn parse(body: &Bytes, kind: Kind) -> Result<convert::Component, ApiError> {
     convert::parse_component(&docs.remove(0), Some(kind)).map_err(ApiError::Rejected)
 }
 
+/// Reads and converts a request body as the config of `kind_name`.
+fn convert_body(
+    state: &AppState,
+    q: &ConvertQuery,
+    body: &Bytes,
+    kind_name: &str,
+) -> Result<convert::Rendered, ApiError> {
+    let component = parse(body, kind(kind_name)?)?;
+    let ctx = Context {
+        catalogue: state.catalogue.as_ref(),
+        package_url: q.package_url.as_deref(),
+        package_file_name: q.package_file_name.as_deref(),
+        cluster: q.cluster.as_deref(),
+        ..Context::new(&state.worker)
+    };
+    convert::convert_component(&component, &ctx).map_err(ApiError::Rejected)
+}
+
 /// `POST /mesh/v1/convert/{kind}`.
 pub(crate) async fn convert(
     State(state): State<Arc<AppState>>,
@@ -93,15 +111,7 @@ pub(crate) async fn convert(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let component = parse(&body, kind(&kind_name)?)?;
-    let ctx = Context {
-        catalogue: state.catalogue.as_ref(),
-        package_url: q.package_url.as_deref(),
-        package_file_name: q.package_file_name.as_deref(),
-        cluster: q.cluster.as_deref(),
-        ..Context::new(&state.worker)
-    };
-    let rendered = convert::convert_component(&component, &ctx).map_err(ApiError::Rejected)?;
+    let rendered = convert_body(&state, &q, &body, &kind_name)?;
     objects_response(&rendered.objects, wants_yaml(&headers), &rendered.warnings)
 }
 
@@ -112,15 +122,7 @@ pub(crate) async fn validate(
     Query(q): Query<ConvertQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let component = parse(&body, kind(&kind_name)?)?;
-    let ctx = Context {
-        catalogue: state.catalogue.as_ref(),
-        package_url: q.package_url.as_deref(),
-        package_file_name: q.package_file_name.as_deref(),
-        cluster: q.cluster.as_deref(),
-        ..Context::new(&state.worker)
-    };
-    let rendered = convert::convert_component(&component, &ctx).map_err(ApiError::Rejected)?;
+    let rendered = convert_body(&state, &q, &body, &kind_name)?;
     Ok(axum::Json(json!({"diagnostics": crate::error::diagnostics(&rendered.warnings)})).into_response())
 }
 
