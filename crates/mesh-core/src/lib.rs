@@ -23,6 +23,7 @@ pub mod crd;
 pub mod detect;
 pub mod diag;
 pub mod document;
+pub mod lifecycle;
 pub mod pulsar;
 pub mod quantity;
 pub mod status;

@@ -39,7 +39,8 @@ pub use common::{
 };
 pub use function::{DEFAULT_FUNCTION_FILE, function};
 pub use pipeline::{
-    Rendered, convert_bundle, convert_component, parse_component, reverse_resource, validate_resource,
+    Rendered, UpdateRequest, convert_bundle, convert_component, parse_component, reverse_component,
+    reverse_resource, update_component, validate_resource,
 };
 pub use sink::sink;
 pub use source::source;
@@ -112,4 +113,43 @@ fn finish<T>(mut done: Converted<T>, mut d: Diagnostics, webhook: fn(&T) -> Diag
     }
     done.warnings = d;
     Ok(done)
+}
+
+/// Where the CR of a Pulsar component lives, as far as the context tells without its config.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The Kubernetes namespace of the CR.
+    pub namespace: String,
+    /// The cluster, when the context names one (else only the config's runtime options could).
+    pub cluster: Option<String>,
+    /// The CR's name, when the cluster is known.
+    pub name: Option<String>,
+}
+
+/// Locates the CR of the component `id`: the namespace a conversion with `ctx` writes to, and
+/// its object name when `ctx` or the worker names the cluster.
+///
+/// ```
+/// use mesh_core::Kind;
+/// use mesh_core::convert::{Context, Identity, locate};
+/// use mesh_core::worker::WorkerConfig;
+///
+/// let worker = WorkerConfig { pulsar_functions_cluster: Some("test-pulsar".into()), ..Default::default() };
+/// let at = locate(Identity { kind: Kind::Function, tenant: "public", namespace: "default", name: "word-count" },
+///                 &Context::new(&worker));
+/// assert_eq!((at.namespace.as_str(), at.name.as_deref()), ("default", Some("word-count-640ae9e6")));
+/// ```
+pub fn locate(id: Identity<'_>, ctx: &Context<'_>) -> Location {
+    let cluster = ctx
+        .cluster
+        .or(common::non_empty(ctx.worker.pulsar_functions_cluster.as_ref()))
+        .or(ctx.cluster_fallback.filter(|c| !c.is_empty()))
+        .map(str::to_owned);
+    Location {
+        namespace: common::k8s_namespace(ctx),
+        name: cluster
+            .as_deref()
+            .map(|c| naming::object_name(c, id.tenant, id.namespace, id.name)),
+        cluster,
+    }
 }

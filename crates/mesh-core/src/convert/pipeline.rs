@@ -225,3 +225,116 @@ pub fn reverse_resource(doc: &RawDocument, ctx: &Context<'_>) -> Result<Rendered
     }
     Ok(out)
 }
+
+impl Component {
+    /// The kind of the component.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Self::Function(_) => Kind::Function,
+            Self::Source(_) => Kind::Source,
+            Self::Sink(_) => Kind::Sink,
+        }
+    }
+
+    /// Sets the tenant, namespace and name, as Pulsar does with the values of a request's path.
+    pub fn set_identity(&mut self, tenant: &str, namespace: &str, name: &str) {
+        let (t, n, c) = match self {
+            Self::Function(c) => (&mut c.tenant, &mut c.namespace, &mut c.name),
+            Self::Source(c) => (&mut c.tenant, &mut c.namespace, &mut c.name),
+            Self::Sink(c) => (&mut c.tenant, &mut c.namespace, &mut c.name),
+        };
+        *t = Some(tenant.to_owned());
+        *n = Some(namespace.to_owned());
+        *c = Some(name.to_owned());
+    }
+
+    /// The config as JSON, as Pulsar's `get` answers it.
+    pub fn to_json(&self) -> Result<Value, serde_json::Error> {
+        match self {
+            Self::Function(c) => serde_json::to_value(c),
+            Self::Source(c) => serde_json::to_value(c),
+            Self::Sink(c) => serde_json::to_value(c),
+        }
+    }
+}
+
+/// Reads a stored CR of `kind` (as JSON) back as the config that produces it; its warnings are
+/// dropped, as `get` has no place for them.
+pub fn reverse_component(kind: Kind, object: &Value, ctx: &Context<'_>) -> Result<Component, Diagnostics> {
+    use super::reverse;
+    let value = object.clone();
+    Ok(match kind {
+        Kind::Function => Component::Function(Box::new(
+            reverse::function(&crate::document::from_value::<Function>(value)?, ctx)?.config,
+        )),
+        Kind::Source => Component::Source(Box::new(
+            reverse::source(&crate::document::from_value::<Source>(value)?, ctx)?.config,
+        )),
+        Kind::Sink => Component::Sink(Box::new(
+            reverse::sink(&crate::document::from_value::<Sink>(value)?, ctx)?.config,
+        )),
+    })
+}
+
+/// What an update request carries besides the config.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UpdateRequest {
+    /// A new package was given (a `url`).
+    pub new_package: bool,
+    /// `updateOptions.updateAuthData`.
+    pub update_auth_data: bool,
+}
+
+/// Pulsar's update: merges `new` into `stored` (the config read back from the stored CR) with
+/// Pulsar's rules ([`crate::pulsar::update`]) and converts the result. An update that changes
+/// nothing is refused with Pulsar's `Update contains no change`.
+pub fn update_component(
+    stored: &Component,
+    new: &Component,
+    request: UpdateRequest,
+    ctx: &Context<'_>,
+) -> Result<Rendered, Diagnostics> {
+    use crate::pulsar::update;
+    let merged = match (stored, new) {
+        (Component::Function(s), Component::Function(n)) => {
+            Component::Function(Box::new(update::function(s, n)?))
+        }
+        (Component::Source(s), Component::Source(n)) => Component::Source(Box::new(update::source(s, n)?)),
+        (Component::Sink(s), Component::Sink(n)) => Component::Sink(Box::new(update::sink(s, n)?)),
+        (s, n) => {
+            return Err(one(Diagnostic::error(
+                "",
+                format!("a {} cannot be updated with a {} config", s.kind(), n.kind()),
+            )));
+        }
+    };
+    if merged == *stored && !request.new_package && !request.update_auth_data {
+        return Err(one(Diagnostic::error("", update::NO_CHANGE)));
+    }
+    convert_component(&merged, ctx)
+}
+
+impl Component {
+    /// Names the package of a request (`url`) in the config when the config names none, as
+    /// Pulsar's server does: `jar`, `py` or `go` by runtime for a function, `archive` for a
+    /// connector. A config that names its package keeps it; the URL still wins in conversion.
+    pub fn default_package(&mut self, url: &str) {
+        use crate::pulsar::Runtime;
+        let empty = |s: &Option<String>| s.as_deref().is_none_or(str::is_empty);
+        match self {
+            Self::Function(c) => {
+                if empty(&c.jar) && empty(&c.py) && empty(&c.go) {
+                    let slot = match c.runtime {
+                        Some(Runtime::Python) => &mut c.py,
+                        Some(Runtime::Go) => &mut c.go,
+                        _ => &mut c.jar,
+                    };
+                    *slot = Some(url.to_owned());
+                }
+            }
+            Self::Source(c) if empty(&c.archive) => c.archive = Some(url.to_owned()),
+            Self::Sink(c) if empty(&c.archive) => c.archive = Some(url.to_owned()),
+            Self::Source(_) | Self::Sink(_) => {}
+        }
+    }
+}

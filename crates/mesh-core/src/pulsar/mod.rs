@@ -13,6 +13,7 @@ mod function;
 pub mod infer;
 mod sink;
 mod source;
+pub mod update;
 
 pub use common::{
     BatchingConfig, ConsumerConfig, CryptoConfig, MessagePayloadProcessorConfig, ProducerConfig, Resources,
