@@ -20,7 +20,9 @@ pub use any::{AnyStore, StoreSpec};
 pub use cluster::{Cluster, ClusterOptions, FIELD_MANAGER};
 pub use directory::Directory;
 pub use error::StoreError;
-pub use object::{Applied, ApplyOptions, MESH_API_VERSION, ObjectKey, ResourceKind, Selector, status_of};
+pub use object::{
+    Applied, ApplyOptions, MESH_API_VERSION, ObjectKey, ResourceKind, Selector, desired, status_of,
+};
 pub use retry::RetryPolicy;
 
 use std::future::Future;

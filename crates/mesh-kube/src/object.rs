@@ -230,3 +230,23 @@ pub struct ApplyOptions {
 pub fn status_of(object: &Value) -> Option<&Value> {
     object.get("status").filter(|s| !s.is_null())
 }
+
+/// The part of a stored object its writer owns: `apiVersion`, `kind`, `spec`, `data`/`type`
+/// (Secrets), and of the metadata the name, namespace, labels, annotations and owner
+/// references. What a server adds (uid, resourceVersion, managed fields, status) is left out,
+/// so that a read-modify-write can apply the result.
+pub fn desired(object: &Value) -> Value {
+    let mut out = serde_json::Map::new();
+    for key in ["apiVersion", "kind", "spec", "data", "stringData", "type"] {
+        if let Some(v) = object.get(key) {
+            out.insert(key.to_owned(), v.clone());
+        }
+    }
+    let meta: serde_json::Map<String, Value> =
+        ["name", "namespace", "labels", "annotations", "ownerReferences"]
+            .into_iter()
+            .filter_map(|k| Some((k.to_owned(), object.get("metadata")?.get(k)?.clone())))
+            .collect();
+    out.insert("metadata".to_owned(), Value::Object(meta));
+    Value::Object(out)
+}
