@@ -106,12 +106,36 @@ pub struct ServeArgs {
     /// The built-in connector catalogue (`connectors.yaml`).
     #[arg(long, value_name = "FILE")]
     pub connectors: Option<PathBuf>,
+    /// The Pulsar cluster name, when the worker config has no `pulsarFunctionsCluster`.
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Option<String>,
     /// Largest request body in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_body: usize,
+    /// Requests served at once; more wait.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub max_concurrency: usize,
+    /// Seconds a client may take to send a request's headers.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Seconds allowed for one request; also how long shutdown waits for requests in flight.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub request_timeout: u64,
+    /// Log lines as text or JSON (filter with `MESH_LOG`, e.g. `MESH_LOG=debug`; default info).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     /// Where resources are kept.
     #[command(flatten)]
     pub store: StoreArgs,
+}
+
+/// How `mesh serve` writes its logs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// `key=value` lines.
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 /// Options of `apply`.

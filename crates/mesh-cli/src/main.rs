@@ -20,9 +20,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
     let mut out = stdout.lock();
-    let mut err = stderr.lock();
+    // Not locked for the whole run: `mesh serve` logs to stderr from other threads.
+    let mut err = std::io::stderr();
     let mut stdin = std::io::stdin().lock();
     let status = commands::run(&cli, &mut stdin, &mut out, &mut err);
     let _ = out.flush();

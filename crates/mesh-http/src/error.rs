@@ -4,23 +4,41 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mesh_core::diag::Diagnostics;
+use mesh_kube::StoreError;
 use serde_json::json;
 
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// The input was rejected: every diagnostic.
+    /// The input was rejected: every diagnostic (400; `reason` is the first error).
     #[error("{}", .0.errors().next().map_or_else(String::new, |d| d.message.clone()))]
     Rejected(Diagnostics),
-    /// The request itself is malformed.
+    /// The request itself is malformed or not allowed (400).
     #[error("{0}")]
     BadRequest(String),
-    /// No such endpoint or object.
+    /// No such endpoint or object (404).
     #[error("{0}")]
     NotFound(String),
+    /// The endpoint does not take this method (405).
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// The body is larger than the server accepts (413).
+    #[error("{0}")]
+    TooLarge(String),
+    /// The request took longer than allowed (503).
+    #[error("request timed out after {0:?}")]
+    Timeout(std::time::Duration),
+    /// A stored object could not be read back (500).
+    #[error("stored resource {what} cannot be read back: {problems}")]
+    Corrupt {
+        /// Which resource.
+        what: String,
+        /// Every problem, `path: message`, joined by `; `.
+        problems: String,
+    },
     /// The store failed.
-    #[error("store: {0}")]
-    Store(#[source] mesh_kube::StoreError),
+    #[error("store")]
+    Store(#[source] StoreError),
 }
 
 /// Diagnostics as JSON: severity, path, message.
@@ -36,23 +54,49 @@ pub(crate) fn diagnostics(d: &Diagnostics) -> serde_json::Value {
         .collect()
 }
 
+impl ApiError {
+    /// The HTTP status of the error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Rejected(_) | Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Corrupt { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Store(e) => match e {
+                StoreError::NotFound { .. } => StatusCode::NOT_FOUND,
+                // The API server refused the resource: the request's content is at fault.
+                StoreError::AlreadyExists { .. } | StoreError::Invalid(_) => StatusCode::BAD_REQUEST,
+                StoreError::Conflict(_) => StatusCode::CONFLICT,
+                StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+                StoreError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+                StoreError::Config(_) | StoreError::Io { .. } | StoreError::Corrupt { .. } => {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                }
+            },
+        }
+    }
+
+    /// The `reason` text: the message with its causes.
+    pub fn reason(&self) -> String {
+        match self {
+            Self::Store(e) => mesh_core::error_chain(e),
+            other => mesh_core::error_chain(other),
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, body) = match &self {
-            Self::Rejected(d) => (
-                StatusCode::BAD_REQUEST,
-                json!({"reason": self.to_string(), "diagnostics": diagnostics(d)}),
-            ),
-            Self::BadRequest(m) => (StatusCode::BAD_REQUEST, json!({"reason": m})),
-            Self::NotFound(m) => (StatusCode::NOT_FOUND, json!({"reason": m})),
-            Self::Store(e) => {
-                let status = match e {
-                    mesh_kube::StoreError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
-                    _ => StatusCode::INTERNAL_SERVER_ERROR,
-                };
-                (status, json!({"reason": mesh_core::error_chain(e)}))
-            }
+        let status = self.status();
+        let body = match &self {
+            Self::Rejected(d) => json!({"reason": self.reason(), "diagnostics": diagnostics(d)}),
+            _ => json!({"reason": self.reason()}),
         };
+        if status.is_server_error() {
+            tracing::warn!(status = status.as_u16(), reason = %self.reason(), "request failed");
+        }
         (status, Json(body)).into_response()
     }
 }

@@ -1,20 +1,28 @@
 //! `mesh-http`: mesh over HTTP, served by `mesh serve`.
 //!
-//! This first part serves mesh's own API and the probes:
-//! * `POST /mesh/v1/convert/{function|source|sink}`: a Pulsar config (JSON or YAML) in, the
-//!   resources out, as JSON (one object or a `v1` `List`) or YAML documents by `Accept`; warnings
-//!   ride along as `Warning: 299` headers, as Kubernetes sends them;
-//! * `POST /mesh/v1/validate/{function|source|sink}`: the diagnostics only;
-//! * `GET /mesh/v1/crds`: the generated CRDs;
-//! * `GET /healthz` (the process answers) and `GET /readyz` (the store answers).
+//! * The Pulsar Functions admin REST API v3 ([`admin`]) for functions (`/admin/v3/functions`),
+//!   sources (`/admin/v3/sources` and `/admin/v3/source`) and sinks (`/admin/v3/sinks` and
+//!   `/admin/v3/sink`), over a [`mesh_kube::Store`]: what `pulsar-admin` sends, answered with
+//!   Pulsar's status codes and `{"reason": "..."}` bodies.
+//! * mesh's own API: `POST /mesh/v1/convert/{function|source|sink}` (a Pulsar config in, the
+//!   resources out, JSON or YAML by `Accept`, warnings as `Warning: 299` headers),
+//!   `POST /mesh/v1/validate/{kind}` (the diagnostics only), `GET /mesh/v1/crds`.
+//! * `GET /healthz` (the process answers), `GET /readyz` (the store answers) and
+//!   `GET /metrics` (Prometheus text).
 //!
-//! A rejected input is a 400 whose body has Pulsar's `reason` (the first error) and every
-//! diagnostic with its path. Bodies are limited in size, requests in number.
+//! Every request gets an id (`x-request-id`, taken from the request when it has one), a tracing
+//! span, a time limit, and is counted. Bodies are limited in size, requests in number, and
+//! [`serve`] limits the time a client may take to send its headers.
 
+pub mod admin;
 mod error;
 mod mesh_api;
+mod metrics;
+mod server;
 
 pub use error::ApiError;
+pub use metrics::Metrics;
+pub use server::serve;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,10 +30,11 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
+use mesh_core::convert::Context;
 use mesh_core::worker::{Catalogue, WorkerConfig};
-use mesh_kube::AnyStore;
+use mesh_kube::{AnyStore, Store};
 
-/// What every request reads: the worker config, the catalogue and the store.
+/// What every request reads: the worker config, the catalogue, the store and the counters.
 pub struct AppState {
     /// The worker's `functions_worker.yml`.
     pub worker: WorkerConfig,
@@ -33,6 +42,34 @@ pub struct AppState {
     pub catalogue: Option<Catalogue>,
     /// Where resources are kept.
     pub store: AnyStore,
+    /// The cluster name, when the worker config does not give one.
+    pub cluster: Option<String>,
+    /// Request, conversion and store counters.
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    /// State over `store` with the given worker config and catalogue.
+    pub fn new(worker: WorkerConfig, catalogue: Option<Catalogue>, store: AnyStore) -> Self {
+        Self {
+            worker,
+            catalogue,
+            store,
+            cluster: None,
+            metrics: Metrics::default(),
+        }
+    }
+
+    /// The conversion context of a request: the worker, the catalogue, the cluster fallback, and
+    /// the store's namespace as the namespace the service runs in.
+    pub fn context(&self) -> Context<'_> {
+        Context {
+            catalogue: self.catalogue.as_ref(),
+            cluster_fallback: self.cluster.as_deref(),
+            pod_namespace: Some(self.store.default_namespace()),
+            ..Context::new(&self.worker)
+        }
+    }
 }
 
 /// Bounds on what one client can ask of the server.
@@ -42,8 +79,10 @@ pub struct Limits {
     pub body_bytes: usize,
     /// Requests served at once; more wait.
     pub concurrency: usize,
-    /// Time allowed for one request.
+    /// Time allowed for one request, from its headers to its answer.
     pub request_timeout: Duration,
+    /// Time allowed for a client to send a request's headers.
+    pub header_read_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -51,34 +90,33 @@ impl Default for Limits {
         Self {
             body_bytes: 4 * 1024 * 1024,
             concurrency: 256,
-            request_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_mins(1),
+            header_read_timeout: Duration::from_secs(10),
         }
     }
 }
 
-/// The application's routes.
+/// The application's routes, with request ids, logs, metrics and limits.
 pub fn router(state: Arc<AppState>, limits: Limits) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(mesh_api::ready))
+        .route("/metrics", get(metrics::render))
         .route("/mesh/v1/crds", get(mesh_api::crds))
         .route("/mesh/v1/convert/{kind}", post(mesh_api::convert))
         .route("/mesh/v1/validate/{kind}", post(mesh_api::validate))
+        .merge(admin::routes())
+        .route_layer(axum::middleware::from_fn(metrics::tag_route))
         .fallback(|| async { ApiError::NotFound("no such endpoint".to_owned()) })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
+    routes
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(tower::limit::ConcurrencyLimitLayer::new(
             limits.concurrency.max(1),
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            (state.clone(), limits.request_timeout),
+            metrics::observe,
+        ))
         .with_state(state)
-}
-
-/// Serves `router` on `listener` until `shutdown` completes; requests in flight are finished.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    router: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
 }

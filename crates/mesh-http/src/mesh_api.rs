@@ -24,7 +24,7 @@ pub(crate) struct ConvertQuery {
     cluster: Option<String>,
 }
 
-fn kind(name: &str) -> Result<Kind, ApiError> {
+pub(crate) fn kind(name: &str) -> Result<Kind, ApiError> {
     match name {
         "function" => Ok(Kind::Function),
         "source" => Ok(Kind::Source),
@@ -92,15 +92,17 @@ fn convert_body(
     body: &Bytes,
     kind_name: &str,
 ) -> Result<convert::Rendered, ApiError> {
-    let component = parse(body, kind(kind_name)?)?;
+    let kind = kind(kind_name)?;
+    let component = parse(body, kind)?;
     let ctx = Context {
-        catalogue: state.catalogue.as_ref(),
         package_url: q.package_url.as_deref(),
         package_file_name: q.package_file_name.as_deref(),
         cluster: q.cluster.as_deref(),
-        ..Context::new(&state.worker)
+        ..state.context()
     };
-    convert::convert_component(&component, &ctx).map_err(ApiError::Rejected)
+    let rendered = convert::convert_component(&component, &ctx);
+    state.metrics.conversion(kind, rendered.is_ok());
+    rendered.map_err(ApiError::Rejected)
 }
 
 /// `POST /mesh/v1/convert/{kind}`.
@@ -137,6 +139,9 @@ pub(crate) async fn crds(headers: HeaderMap) -> Result<Response, ApiError> {
 
 /// `GET /readyz`: the store answers.
 pub(crate) async fn ready(State(state): State<Arc<AppState>>) -> Result<&'static str, ApiError> {
-    state.store.ping().await.map_err(ApiError::Store)?;
+    state.store.ping().await.map_err(|e| {
+        state.metrics.store_error(&e);
+        ApiError::Store(e)
+    })?;
     Ok("ready\n")
 }

@@ -2,50 +2,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
+mod common;
 
-use axum::Router;
 use axum::body::Body;
+use common::{app, call as call_app};
 use http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use mesh_http::{AppState, Limits, router};
-use mesh_kube::{AnyStore, Directory};
 use serde_json::Value;
-use tower::ServiceExt;
-
-fn app() -> Router {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let worker = mesh_core::document::parse_one(
-        &std::fs::read(root.join("fixtures/worker/functions_worker.yml")).unwrap(),
-    )
-    .unwrap();
-    let catalogue =
-        mesh_core::document::parse_one(&std::fs::read(root.join("fixtures/worker/connectors.yaml")).unwrap())
-            .unwrap();
-    let store = AnyStore::Directory(Directory::new(
-        std::env::temp_dir().join(format!("mesh-http-api-{}", std::process::id())),
-        "default",
-    ));
-    let limits = Limits {
-        body_bytes: 64 * 1024,
-        ..Limits::default()
-    };
-    router(
-        Arc::new(AppState {
-            worker,
-            catalogue: Some(catalogue),
-            store,
-        }),
-        limits,
-    )
-}
 
 async fn call(req: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
-    let res = app().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, String::from_utf8(body.to_vec()).unwrap())
+    let a = call_app(&app("api"), req).await;
+    (a.status, a.headers, a.body)
 }
 
 fn post(uri: &str, body: &str) -> Request<Body> {

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 use std::sync::Arc;
+use std::time::Duration;
 
 use mesh_core::worker::{Catalogue, WorkerConfig};
 use mesh_http::{AppState, Limits};
@@ -9,7 +10,7 @@ use mesh_kube::AnyStore;
 
 use super::convert::{load, print};
 use super::{Status, report};
-use crate::cli::ServeArgs;
+use crate::cli::{LogFormat, ServeArgs};
 
 /// Resolves when SIGTERM or SIGINT arrives.
 async fn shutdown_signal() {
@@ -27,6 +28,21 @@ async fn shutdown_signal() {
     }
 }
 
+/// Logs to stderr, filtered by `MESH_LOG` (default `info`).
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MESH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    // Another subscriber already set (tests) is fine: keep it.
+    let _ = match format {
+        LogFormat::Text => logs.try_init(),
+        LogFormat::Json => logs.json().flatten_event(true).try_init(),
+    };
+}
+
 /// `mesh serve`: runs until SIGTERM or SIGINT, finishing the requests in flight.
 pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
     let mut diags = Vec::new();
@@ -42,6 +58,7 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
         Ok(v) => v,
         Err(status) => return status,
     };
+    init_logs(args.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -58,14 +75,14 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
                 return Status::Usage;
             }
         };
-        let state = Arc::new(AppState {
-            worker: worker.unwrap_or_default(),
-            catalogue,
-            store,
-        });
+        let mut state = AppState::new(worker.unwrap_or_default(), catalogue, store);
+        state.cluster.clone_from(&args.cluster);
+        let state = Arc::new(state);
         let limits = Limits {
             body_bytes: args.max_body,
-            ..Limits::default()
+            concurrency: args.max_concurrency,
+            header_read_timeout: Duration::from_secs(args.header_timeout.max(1)),
+            request_timeout: Duration::from_secs(args.request_timeout.max(1)),
         };
         let listener = match tokio::net::TcpListener::bind(args.listen).await {
             Ok(l) => l,
@@ -78,7 +95,14 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
             let _ = writeln!(err, "listening on http://{addr}");
             let _ = err.flush();
         }
-        match mesh_http::serve(listener, mesh_http::router(state, limits), shutdown_signal()).await {
+        match mesh_http::serve(
+            listener,
+            mesh_http::router(state, limits),
+            limits,
+            shutdown_signal(),
+        )
+        .await
+        {
             Ok(()) => {
                 let _ = writeln!(err, "stopped");
                 Status::Ok

@@ -1,0 +1,484 @@
+//! Create, update, get, list, delete, status and lifecycle of one kind of component.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use mesh_core::Kind;
+use mesh_core::convert::{self, Component, Context, Identity, UpdateRequest};
+use mesh_core::diag::Diagnostics;
+use mesh_core::lifecycle;
+use mesh_kube::{ApplyOptions, ObjectKey, ResourceKind, Selector, Store, StoreError};
+use serde_json::Value;
+
+use super::form::{self, Form};
+use crate::{ApiError, AppState};
+
+/// `{tenant}/{namespace}/{name}` of a request.
+type NamePath = Path<(String, String, String)>;
+/// `{tenant}/{namespace}/{name}/{instanceId}` of a request.
+type InstancePath = Path<(String, String, String, String)>;
+
+/// What `start`, `stop` and `restart` ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Action {
+    /// Scale back to the remembered replicas.
+    Start,
+    /// Scale to 0, remembering the replicas.
+    Stop,
+    /// Roll the pods.
+    Restart,
+}
+
+impl Action {
+    /// The last path segment.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Start => "start",
+            Self::Stop => "stop",
+            Self::Restart => "restart",
+        }
+    }
+}
+
+/// The worker service's answer when the API of `kind` is switched off.
+fn enabled(state: &AppState, kind: Kind) -> Result<(), ApiError> {
+    let on = state
+        .worker
+        .functions_worker_service_custom_configs
+        .as_ref()
+        .is_none_or(|c| c.enabled(kind));
+    if on {
+        Ok(())
+    } else {
+        Err(ApiError::BadRequest(format!("{kind} API is disabled")))
+    }
+}
+
+fn missing(kind: Kind, name: &str) -> String {
+    format!("{kind} {name} doesn't exist")
+}
+
+fn store_error(state: &AppState, e: StoreError) -> ApiError {
+    state.metrics.store_error(&e);
+    ApiError::Store(e)
+}
+
+/// Finds the resource of `kind` for the Pulsar name: by its object name when the cluster is
+/// known, else by the identity labels.
+async fn lookup(
+    state: &AppState,
+    kind: Kind,
+    tenant: &str,
+    namespace: &str,
+    name: &str,
+) -> Result<Option<Value>, ApiError> {
+    let id = Identity {
+        kind,
+        tenant,
+        namespace,
+        name,
+    };
+    let at = convert::locate(id, &state.context());
+    let rkind = ResourceKind::of(kind);
+    if let Some(object_name) = at.name {
+        let key = ObjectKey {
+            kind: rkind,
+            namespace: at.namespace,
+            name: object_name,
+        };
+        return match state.store.get(&key).await {
+            Ok(v) => Ok(Some(v)),
+            Err(StoreError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(store_error(state, e)),
+        };
+    }
+    let selector = Selector {
+        namespace: Some(at.namespace),
+        tenant: Some(tenant.to_owned()),
+        pulsar_namespace: Some(namespace.to_owned()),
+        component: Some(name.to_owned()),
+        ..Selector::default()
+    };
+    let mut found = state
+        .store
+        .list(rkind, &selector)
+        .await
+        .map_err(|e| store_error(state, e))?;
+    match found.len() {
+        0 => Ok(None),
+        1 => Ok(found.pop()),
+        n => Err(ApiError::BadRequest(format!(
+            "{n} resources are {kind} {tenant}/{namespace}/{name} in different clusters: give mesh serve a worker config that names the cluster"
+        ))),
+    }
+}
+
+/// The resource of `kind` the path names, or 404 `<Kind> <name> doesn't exist`.
+async fn find(
+    state: &AppState,
+    kind: Kind,
+    (tenant, namespace, name): &(String, String, String),
+) -> Result<(ObjectKey, Value), ApiError> {
+    let object = lookup(state, kind, tenant, namespace, name)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(missing(kind, name)))?;
+    let key = ObjectKey::of(&object, state.store.default_namespace()).map_err(|e| store_error(state, e))?;
+    Ok((key, object))
+}
+
+/// The kind of component that has the Pulsar name, if any.
+async fn existing_kind(
+    state: &AppState,
+    tenant: &str,
+    namespace: &str,
+    name: &str,
+) -> Result<Option<Kind>, ApiError> {
+    for kind in [Kind::Function, Kind::Source, Kind::Sink] {
+        if lookup(state, kind, tenant, namespace, name).await?.is_some() {
+            return Ok(Some(kind));
+        }
+    }
+    Ok(None)
+}
+
+fn parse_config(
+    kind: Kind,
+    bytes: Option<&Bytes>,
+    (tenant, namespace, name): &(String, String, String),
+) -> Result<Component, ApiError> {
+    let not_provided = || ApiError::BadRequest(format!("{kind} config is not provided"));
+    let bytes = bytes.ok_or_else(not_provided)?;
+    let mut docs = mesh_core::document::split(bytes)
+        .map_err(|e| ApiError::Rejected(Diagnostics::from_iter([e.to_diagnostic()])))?;
+    let doc = match docs.len() {
+        0 => return Err(not_provided()),
+        1 => docs.remove(0),
+        n => {
+            return Err(ApiError::BadRequest(format!(
+                "{} must be one config, got {n} documents",
+                form::config_part(kind)
+            )));
+        }
+    };
+    let mut component = convert::parse_component(&doc, Some(kind)).map_err(ApiError::Rejected)?;
+    // Pulsar overwrites the config's identity with the path's.
+    component.set_identity(tenant, namespace, name);
+    Ok(component)
+}
+
+/// The worker service's answers to an uploaded package: mesh keeps no packages.
+fn refuse_upload(state: &AppState, form: &Form) -> Result<(), ApiError> {
+    if !form.data || form.url.is_some() {
+        return Ok(());
+    }
+    let upload_enabled = state
+        .worker
+        .functions_worker_service_custom_configs
+        .as_ref()
+        .is_some_and(mesh_core::worker::CustomConfig::upload_enabled);
+    Err(ApiError::BadRequest(if upload_enabled {
+        "uploading package to mesh worker service is not supported yet.".to_owned()
+    } else {
+        "Uploading Jar File is not enabled".to_owned()
+    }))
+}
+
+/// Writes the converted objects: the CR (created, or applied over the stored one) and then the
+/// Secrets it refers to.
+async fn write(
+    state: &AppState,
+    kind: Kind,
+    name: &str,
+    objects: &[Value],
+    create: bool,
+) -> Result<(), ApiError> {
+    let Some((cr, secrets)) = objects.split_first() else {
+        return Ok(());
+    };
+    let written = if create {
+        state.store.create(cr, ApplyOptions::default()).await
+    } else {
+        state.store.apply(cr, ApplyOptions::default()).await.map(|_| ())
+    };
+    match written {
+        Ok(()) => {}
+        Err(StoreError::AlreadyExists { .. }) => {
+            return Err(ApiError::BadRequest(format!("{kind} {name} already exists")));
+        }
+        Err(e) => return Err(store_error(state, e)),
+    }
+    for s in secrets {
+        state
+            .store
+            .apply(s, ApplyOptions::default())
+            .await
+            .map_err(|e| store_error(state, e))?;
+    }
+    Ok(())
+}
+
+fn converted(
+    state: &AppState,
+    kind: Kind,
+    r: Result<convert::Rendered, Diagnostics>,
+) -> Result<convert::Rendered, ApiError> {
+    state.metrics.conversion(kind, r.is_ok());
+    r.map_err(ApiError::Rejected)
+}
+
+/// `POST /{tenant}/{namespace}/{name}`: register.
+pub(crate) async fn create(
+    kind: Kind,
+    State(state): State<Arc<AppState>>,
+    Path(path): NamePath,
+    body: Result<Multipart, MultipartRejection>,
+) -> Result<StatusCode, ApiError> {
+    enabled(&state, kind)?;
+    let form = form::read(kind, body).await?;
+    let (tenant, namespace, name) = &path;
+    if existing_kind(&state, tenant, namespace, name).await?.is_some() {
+        return Err(ApiError::BadRequest(format!("{kind} {name} already exists")));
+    }
+    refuse_upload(&state, &form)?;
+    let mut component = parse_config(kind, form.config.as_ref(), &path)?;
+    if let Some(url) = &form.url {
+        component.default_package(url);
+    }
+    let ctx = Context {
+        package_url: form.url.as_deref(),
+        ..state.context()
+    };
+    let rendered = converted(&state, kind, convert::convert_component(&component, &ctx))?;
+    write(&state, kind, name, &rendered.objects, true).await?;
+    tracing::info!(kind = kind.lower(), tenant, namespace, name, "created");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Reads a stored resource back as its config.
+fn read_back(state: &AppState, kind: Kind, key: &ObjectKey, object: &Value) -> Result<Component, ApiError> {
+    convert::reverse_component(kind, &lifecycle::as_running(object), &state.context()).map_err(|d| {
+        ApiError::Corrupt {
+            what: key.to_string(),
+            problems: d.errors().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+        }
+    })
+}
+
+/// `PUT /{tenant}/{namespace}/{name}`: update.
+pub(crate) async fn update(
+    kind: Kind,
+    State(state): State<Arc<AppState>>,
+    Path(path): NamePath,
+    body: Result<Multipart, MultipartRejection>,
+) -> Result<StatusCode, ApiError> {
+    enabled(&state, kind)?;
+    let form = form::read(kind, body).await?;
+    let (tenant, namespace, name) = &path;
+    let Some(stored) = lookup(&state, kind, tenant, namespace, name).await? else {
+        // Pulsar: a name nobody has is a bad request, a name another kind has is not found.
+        return Err(match existing_kind(&state, tenant, namespace, name).await? {
+            Some(_) => ApiError::NotFound(missing(kind, name)),
+            None => ApiError::BadRequest(missing(kind, name)),
+        });
+    };
+    let key = ObjectKey::of(&stored, state.store.default_namespace()).map_err(|e| store_error(&state, e))?;
+    refuse_upload(&state, &form)?;
+    let new = parse_config(kind, form.config.as_ref(), &path)?;
+    let existing = read_back(&state, kind, &key, &stored)?;
+    let ctx = Context {
+        package_url: form.url.as_deref(),
+        ..state.context()
+    };
+    let request = UpdateRequest {
+        new_package: form.url.is_some(),
+        update_auth_data: form.update_options.update_auth_data,
+    };
+    let mut rendered = converted(
+        &state,
+        kind,
+        convert::update_component(&existing, &new, request, &ctx),
+    )?;
+    if let Some(cr) = rendered.objects.first_mut() {
+        lifecycle::carry_over(&stored, cr);
+    }
+    write(&state, kind, name, &rendered.objects, false).await?;
+    tracing::info!(kind = kind.lower(), tenant, namespace, name, "updated");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /{tenant}/{namespace}/{name}`: the config.
+pub(crate) async fn get_config(
+    kind: Kind,
+    State(state): State<Arc<AppState>>,
+    Path(path): NamePath,
+) -> Result<Json<Value>, ApiError> {
+    enabled(&state, kind)?;
+    let (key, object) = find(&state, kind, &path).await?;
+    let config = read_back(&state, kind, &key, &object)?;
+    let json = config.to_json().map_err(|e| ApiError::Corrupt {
+        what: key.to_string(),
+        problems: e.to_string(),
+    })?;
+    Ok(Json(json))
+}
+
+/// `GET /{tenant}/{namespace}`: the names of the components of `kind`.
+pub(crate) async fn list(
+    kind: Kind,
+    State(state): State<Arc<AppState>>,
+    Path((tenant, namespace)): Path<(String, String)>,
+) -> Result<Json<Vec<String>>, ApiError> {
+    enabled(&state, kind)?;
+    let ctx = state.context();
+    let at = convert::locate(
+        Identity {
+            kind,
+            tenant: &tenant,
+            namespace: &namespace,
+            name: "",
+        },
+        &ctx,
+    );
+    let selector = Selector {
+        namespace: Some(at.namespace),
+        cluster: at.cluster,
+        tenant: Some(tenant),
+        pulsar_namespace: Some(namespace),
+        ..Selector::default()
+    };
+    let objects = state
+        .store
+        .list(ResourceKind::of(kind), &selector)
+        .await
+        .map_err(|e| store_error(&state, e))?;
+    let names: BTreeSet<String> = objects
+        .iter()
+        .filter_map(|o| {
+            o.pointer("/metadata/labels/compute.functionmesh.io~1pulsar-component")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .collect();
+    Ok(Json(names.into_iter().collect()))
+}
+
+/// `DELETE /{tenant}/{namespace}/{name}`.
+pub(crate) async fn delete(
+    kind: Kind,
+    State(state): State<Arc<AppState>>,
+    Path(path): NamePath,
+) -> Result<StatusCode, ApiError> {
+    enabled(&state, kind)?;
+    let (key, _) = find(&state, kind, &path).await?;
+    match state.store.delete(&key).await {
+        // Deleted by someone else meanwhile: as absent as we wanted it.
+        Ok(()) | Err(StoreError::NotFound { .. }) => {}
+        Err(e) => return Err(store_error(&state, e)),
+    }
+    let (tenant, namespace, name) = &path;
+    tracing::info!(kind = kind.lower(), tenant, namespace, name, "deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /{tenant}/{namespace}/{name}/status`.
+pub(crate) async fn status(
+    kind: Kind,
+    State(state): State<Arc<AppState>>,
+    Path(path): NamePath,
+) -> Result<Json<mesh_core::status::StatusReport>, ApiError> {
+    enabled(&state, kind)?;
+    let (_, object) = find(&state, kind, &path).await?;
+    Ok(Json(lifecycle::status(kind, &object)))
+}
+
+/// The instance id of a path, which must name an instance of `object`.
+fn instance(kind: Kind, name: &str, id: &str, object: &Value) -> Result<i32, ApiError> {
+    let bad = || ApiError::BadRequest(format!("{kind} {name} doesn't have instance with id {id}"));
+    let id: i32 = id.parse().map_err(|_| bad())?;
+    if (0..lifecycle::parallelism(object)).contains(&i64::from(id)) {
+        Ok(id)
+    } else {
+        Err(bad())
+    }
+}
+
+/// `GET /{tenant}/{namespace}/{name}/{instanceId}/status`: the instance's status data.
+pub(crate) async fn instance_status(
+    kind: Kind,
+    State(state): State<Arc<AppState>>,
+    Path((tenant, namespace, name, id)): InstancePath,
+) -> Result<Json<mesh_core::status::InstanceState>, ApiError> {
+    enabled(&state, kind)?;
+    let path = (tenant, namespace, name);
+    let (_, object) = find(&state, kind, &path).await?;
+    let id = instance(kind, &path.2, &id, &object)?;
+    lifecycle::status(kind, &object)
+        .instances
+        .into_iter()
+        .find(|i| i.instance_id == id)
+        .map(|i| Json(i.status))
+        .ok_or_else(|| ApiError::BadRequest(format!("{kind} {} doesn't have instance with id {id}", path.2)))
+}
+
+/// `POST /{tenant}/{namespace}/{name}/start|stop|restart`.
+pub(crate) async fn action(
+    kind: Kind,
+    action: Action,
+    State(state): State<Arc<AppState>>,
+    Path(path): NamePath,
+) -> Result<StatusCode, ApiError> {
+    enabled(&state, kind)?;
+    let (_, object) = find(&state, kind, &path).await?;
+    let mut desired = mesh_kube::desired(&object);
+    let changed = match action {
+        Action::Start => lifecycle::start(&mut desired),
+        Action::Stop => lifecycle::stop(&mut desired),
+        Action::Restart => {
+            lifecycle::restart(&mut desired, &jiff::Timestamp::now().to_string());
+            true
+        }
+    };
+    if changed {
+        state
+            .store
+            .apply(&desired, ApplyOptions::default())
+            .await
+            .map_err(|e| store_error(&state, e))?;
+    }
+    let (tenant, namespace, name) = &path;
+    tracing::info!(
+        kind = kind.lower(),
+        tenant,
+        namespace,
+        name,
+        action = action.as_str(),
+        changed,
+        "lifecycle"
+    );
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /{tenant}/{namespace}/{name}/{instanceId}/start|stop|restart`: a component's instances
+/// are the pods of one StatefulSet, which cannot stop or roll one of them alone.
+pub(crate) async fn instance_action(
+    kind: Kind,
+    action: Action,
+    State(state): State<Arc<AppState>>,
+    Path((tenant, namespace, name, id)): InstancePath,
+) -> Result<StatusCode, ApiError> {
+    enabled(&state, kind)?;
+    let path = (tenant, namespace, name);
+    let (_, object) = find(&state, kind, &path).await?;
+    instance(kind, &path.2, &id, &object)?;
+    Err(ApiError::BadRequest(format!(
+        "Unsupported Operation: Function Mesh runs the instances of a {} as one StatefulSet; {} the whole {} instead",
+        kind.lower(),
+        action.as_str(),
+        kind.lower()
+    )))
+}
