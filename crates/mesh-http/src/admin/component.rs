@@ -63,6 +63,14 @@ fn missing(kind: Kind, name: &str) -> String {
     format!("{kind} {name} doesn't exist")
 }
 
+/// How the admin API writes: it owns the resources it manages, as the worker service did, so an
+/// update takes over fields another writer (or its own create, a different operation to the API
+/// server) set.
+const WRITE: ApplyOptions = ApplyOptions {
+    dry_run: false,
+    force_conflicts: true,
+};
+
 fn store_error(state: &AppState, e: StoreError) -> ApiError {
     state.metrics.store_error(&e);
     ApiError::Store(e)
@@ -201,9 +209,9 @@ async fn write(
         return Ok(());
     };
     let written = if create {
-        state.store.create(cr, ApplyOptions::default()).await
+        state.store.create(cr, WRITE).await
     } else {
-        state.store.apply(cr, ApplyOptions::default()).await.map(|_| ())
+        state.store.apply(cr, WRITE).await.map(|_| ())
     };
     match written {
         Ok(()) => {}
@@ -215,7 +223,7 @@ async fn write(
     for s in secrets {
         state
             .store
-            .apply(s, ApplyOptions::default())
+            .apply(s, WRITE)
             .await
             .map_err(|e| store_error(state, e))?;
     }
@@ -446,7 +454,7 @@ pub(crate) async fn action(
     if changed {
         state
             .store
-            .apply(&desired, ApplyOptions::default())
+            .apply(&desired, WRITE)
             .await
             .map_err(|e| store_error(&state, e))?;
     }
