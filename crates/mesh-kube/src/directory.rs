@@ -6,11 +6,18 @@
 //! `<dir>/<namespace>/<kind>/.<name>.lock` (`flock`), which serialises writers of one object
 //! across threads and processes alike. Names are checked as Kubernetes names, so nothing
 //! escapes the directory.
+//!
+//! Parsed objects are cached by file identity (device, inode, size, modification time, read
+//! from the open file): every write replaces the inode, so a change by any process is seen, and
+//! a repeated read of an unchanged file skips the YAML parse.
 
+use std::collections::HashMap;
 use std::fs::{self, File};
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
+use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::{Value, json};
 
@@ -21,7 +28,33 @@ use crate::{Applied, ApplyOptions, ObjectKey, ResourceKind, Selector, Store, Sto
 pub struct Directory {
     root: PathBuf,
     namespace: String,
+    cache: Arc<Mutex<HashMap<PathBuf, (Stamp, Value)>>>,
 }
+
+/// What identifies one version of a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime: i64,
+    mtime_nsec: i64,
+}
+
+impl Stamp {
+    fn of(m: &fs::Metadata) -> Self {
+        Self {
+            dev: m.dev(),
+            ino: m.ino(),
+            len: m.len(),
+            mtime: m.mtime(),
+            mtime_nsec: m.mtime_nsec(),
+        }
+    }
+}
+
+/// Cached objects at most; past it the cache starts over.
+const CACHE_ENTRIES: usize = 4096;
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
@@ -57,6 +90,7 @@ impl Directory {
         Self {
             root: root.into(),
             namespace: namespace.into(),
+            cache: Arc::default(),
         }
     }
 
@@ -93,18 +127,31 @@ impl Directory {
         Ok(file)
     }
 
-    fn read(path: &Path) -> Result<Option<Value>, StoreError> {
-        let bytes = match fs::read(path) {
-            Ok(b) => b,
+    fn read(&self, path: &Path) -> Result<Option<Value>, StoreError> {
+        let mut file = match File::open(path) {
+            Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(io(path)(e)),
         };
-        mesh_core::document::parse_one::<Value>(&bytes)
-            .map(Some)
-            .map_err(|d| StoreError::Corrupt {
-                path: path.display().to_string(),
-                message: d.to_string().trim_end().to_owned(),
-            })
+        let stamp = Stamp::of(&file.metadata().map_err(io(path))?);
+        let cache = || self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((s, v)) = cache().get(path)
+            && *s == stamp
+        {
+            return Ok(Some(v.clone()));
+        }
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io(path))?;
+        let value = mesh_core::document::parse_one::<Value>(&bytes).map_err(|d| StoreError::Corrupt {
+            path: path.display().to_string(),
+            message: d.to_string().trim_end().to_owned(),
+        })?;
+        let mut c = cache();
+        if c.len() >= CACHE_ENTRIES {
+            c.clear();
+        }
+        c.insert(path.to_owned(), (stamp, value.clone()));
+        Ok(Some(value))
     }
 
     fn write(path: &Path, object: &Value) -> Result<(), StoreError> {
@@ -148,7 +195,7 @@ impl Directory {
         let path = self.path(&key)?;
         let mut object = Self::prepared(object, &key);
         let _lock = self.lock(&key)?;
-        let before = Self::read(&path)?;
+        let before = self.read(&path)?;
         if let Some(status) = before.as_ref().and_then(|b| b.get("status")) {
             object["status"] = status.clone();
         }
@@ -220,7 +267,7 @@ impl Directory {
             };
             files.sort();
             for f in files {
-                if let Some(v) = Self::read(&f)?
+                if let Some(v) = self.read(&f)?
                     && selector.matches(&v)
                 {
                     out.push(v);
@@ -245,7 +292,7 @@ impl Directory {
     pub fn modify(&self, key: &ObjectKey, change: impl FnOnce(&mut Value)) -> Result<(), StoreError> {
         let path = self.path(key)?;
         let _lock = self.lock(key)?;
-        let mut object = Self::read(&path)?.ok_or_else(|| Self::not_found(key))?;
+        let mut object = self.read(&path)?.ok_or_else(|| Self::not_found(key))?;
         change(&mut object);
         Self::write(&path, &object)
     }
@@ -268,8 +315,8 @@ impl Store for Directory {
 
     async fn get(&self, key: &ObjectKey) -> Result<Value, StoreError> {
         let path = self.path(key)?;
-        let key = key.clone();
-        blocking(move || Self::read(&path)?.ok_or_else(|| Self::not_found(&key))).await
+        let (me, key) = (self.clone(), key.clone());
+        blocking(move || me.read(&path)?.ok_or_else(|| Self::not_found(&key))).await
     }
 
     async fn list(&self, kind: ResourceKind, selector: &Selector) -> Result<Vec<Value>, StoreError> {

@@ -277,3 +277,32 @@ async fn two_processes_never_lose_an_update() {
     assert!(leftovers.is_empty(), "temporary files left behind");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[tokio::test]
+async fn reads_see_changes_made_behind_the_stores_back() {
+    let root = temp("cache");
+    let store = Directory::new(&root, "default");
+    store
+        .apply(&function("f", "t", 1), ApplyOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(store.get(&key("f")).await.unwrap()["spec"]["replicas"], 1);
+    let path = store.path(&key("f")).unwrap();
+    // Rewritten in place, the same length: only the modification time tells.
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("replicas: 1", "replicas: 2");
+    std::thread::sleep(std::time::Duration::from_millis(10));
+    std::fs::write(&path, &text).unwrap();
+    assert_eq!(store.get(&key("f")).await.unwrap()["spec"]["replicas"], 2);
+    // Replaced by another file, as editors and Git do.
+    let other = root.join("other.yaml");
+    std::fs::write(&other, text.replace("replicas: 2", "replicas: 30")).unwrap();
+    std::fs::rename(&other, &path).unwrap();
+    assert_eq!(store.get(&key("f")).await.unwrap()["spec"]["replicas"], 30);
+    std::fs::remove_file(&path).unwrap();
+    assert!(matches!(
+        store.get(&key("f")).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}

@@ -59,7 +59,13 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
         Err(status) => return status,
     };
     init_logs(args.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // Store file work runs on blocking threads; a few suffice for short reads and writes, and
+    // each idle one keeps its stack and allocator cache.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(8)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             report(err, &e);
