@@ -43,7 +43,11 @@ fn wants_yaml(headers: &HeaderMap) -> bool {
 }
 
 /// Objects as JSON (one object or a `v1` `List`) or YAML documents.
-fn objects_response(objects: &[Value], yaml: bool, warnings: &Diagnostics) -> Result<Response, ApiError> {
+fn objects_response(
+    mut objects: Vec<Value>,
+    yaml: bool,
+    warnings: &Diagnostics,
+) -> Result<Response, ApiError> {
     let (body, content_type) = if yaml {
         let mut text = String::new();
         for (i, o) in objects.iter().enumerate() {
@@ -54,9 +58,9 @@ fn objects_response(objects: &[Value], yaml: bool, warnings: &Diagnostics) -> Re
         }
         (text, "application/yaml")
     } else {
-        let value = match objects {
-            [one] => one.clone(),
-            many => json!({"apiVersion": "v1", "kind": "List", "items": many}),
+        let value = match objects.len() {
+            1 => objects.pop().unwrap_or_default(),
+            _ => json!({"apiVersion": "v1", "kind": "List", "items": objects}),
         };
         (value.to_string(), "application/json")
     };
@@ -114,7 +118,7 @@ pub(crate) async fn convert(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let rendered = convert_body(&state, &q, &body, &kind_name)?;
-    objects_response(&rendered.objects, wants_yaml(&headers), &rendered.warnings)
+    objects_response(rendered.objects, wants_yaml(&headers), &rendered.warnings)
 }
 
 /// `POST /mesh/v1/validate/{kind}`: 200 with the warnings, or 400 with every diagnostic.
@@ -134,7 +138,7 @@ pub(crate) async fn crds(headers: HeaderMap) -> Result<Response, ApiError> {
         .iter()
         .map(|c| serde_json::to_value(c).map_err(|e| ApiError::BadRequest(e.to_string())))
         .collect::<Result<_, _>>()?;
-    objects_response(&crds, wants_yaml(&headers), &Diagnostics::new())
+    objects_response(crds, wants_yaml(&headers), &Diagnostics::new())
 }
 
 /// `GET /readyz`: the store answers.

@@ -38,10 +38,16 @@ struct Histogram {
     sum: f64,
 }
 
+/// The series of one route.
+#[derive(Default)]
+struct RouteSeries {
+    requests: BTreeMap<(&'static str, u16), u64>,
+    latency: BTreeMap<&'static str, Histogram>,
+}
+
 #[derive(Default)]
 struct Series {
-    requests: BTreeMap<(String, &'static str, u16), u64>,
-    latency: BTreeMap<(String, &'static str), Histogram>,
+    routes: BTreeMap<String, RouteSeries>,
     conversions: BTreeMap<(Kind, &'static str), u64>,
     store_errors: BTreeMap<&'static str, u64>,
 }
@@ -89,8 +95,13 @@ impl Metrics {
 
     fn request(&self, method: &'static str, route: &str, status: u16, elapsed: Duration) {
         let mut s = self.series();
-        *s.requests.entry((route.to_owned(), method, status)).or_default() += 1;
-        let h = s.latency.entry((route.to_owned(), method)).or_default();
+        // Allocates the route's name once, on its first request.
+        let r = match s.routes.get_mut(route) {
+            Some(r) => r,
+            None => s.routes.entry(route.to_owned()).or_default(),
+        };
+        *r.requests.entry((method, status)).or_default() += 1;
+        let h = r.latency.entry(method).or_default();
         let secs = elapsed.as_secs_f64();
         for (count, bound) in h.counts.iter_mut().zip(BUCKETS) {
             if secs <= bound {
@@ -121,15 +132,21 @@ impl Metrics {
         let s = self.series();
         let mut out = String::new();
         out.push_str("# HELP mesh_http_requests_total HTTP requests answered.\n# TYPE mesh_http_requests_total counter\n");
-        for ((route, method, status), n) in &s.requests {
-            let _ = writeln!(
-                out,
-                "mesh_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {n}",
-                escape(route)
-            );
+        for (route, r) in &s.routes {
+            for ((method, status), n) in &r.requests {
+                let _ = writeln!(
+                    out,
+                    "mesh_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {n}",
+                    escape(route)
+                );
+            }
         }
         out.push_str("# HELP mesh_http_request_duration_seconds Time from request to response.\n# TYPE mesh_http_request_duration_seconds histogram\n");
-        for ((route, method), h) in &s.latency {
+        for (route, method, h) in s
+            .routes
+            .iter()
+            .flat_map(|(route, r)| r.latency.iter().map(move |(m, h)| (route, m, h)))
+        {
             let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
             for (bound, count) in BUCKETS.iter().zip(h.counts) {
                 let _ = writeln!(
