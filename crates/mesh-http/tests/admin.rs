@@ -7,7 +7,10 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{Part, call, create_with_url, delete, form, get, limits, post_empty, state, state_with, worker};
+use common::{
+    Part, call, config_form, create_with_url, delete, form, get, limits, post_empty, state, state_with,
+    worker,
+};
 use http::{Request, StatusCode, header};
 use mesh_core::worker::CustomConfig;
 use mesh_http::router;
@@ -136,19 +139,7 @@ async fn a_function_goes_through_its_whole_life() {
 
     // Update: only what is sent changes, and the restart mark survives.
     let change = json!({"parallelism": 3, "userConfig": {"greeting": "hi"}});
-    let a = call(
-        &app,
-        form(
-            "PUT",
-            F,
-            &[Part::jersey(
-                "functionConfig",
-                "application/json",
-                &change.to_string(),
-            )],
-        ),
-    )
-    .await;
+    let a = call(&app, config_form("PUT", F, "functionConfig", &change.to_string())).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.body);
     let c = call(&app, get(F)).await.json();
     assert_eq!(
@@ -161,19 +152,7 @@ async fn a_function_goes_through_its_whole_life() {
         at
     );
 
-    let a = call(
-        &app,
-        form(
-            "PUT",
-            F,
-            &[Part::jersey(
-                "functionConfig",
-                "application/json",
-                &change.to_string(),
-            )],
-        ),
-    )
-    .await;
+    let a = call(&app, config_form("PUT", F, "functionConfig", &change.to_string())).await;
     assert_eq!(
         (a.status, a.reason()),
         (StatusCode::BAD_REQUEST, "Update contains no change".to_owned())
@@ -205,7 +184,7 @@ async fn a_function_goes_through_its_whole_life() {
     )
     .await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
-    assert_eq!(a.reason(), "Input Topics cannot be altered");
+    assert_eq!(a.reason(), "Processing Guarantees cannot be altered");
     let messages: Vec<_> = a.json()["diagnostics"]
         .as_array()
         .unwrap()
@@ -213,7 +192,7 @@ async fn a_function_goes_through_its_whole_life() {
         .map(|d| d["message"].as_str().unwrap().to_owned())
         .collect();
     assert!(
-        messages.contains(&"Processing Guarantees cannot be altered".to_owned()),
+        messages.contains(&"Input Topics cannot be altered".to_owned()),
         "{messages:?}"
     );
 
@@ -221,15 +200,7 @@ async fn a_function_goes_through_its_whole_life() {
     call(&app, post_empty(&format!("{F}/stop"))).await;
     let a = call(
         &app,
-        form(
-            "PUT",
-            F,
-            &[Part::jersey(
-                "functionConfig",
-                "application/json",
-                r#"{"parallelism": 2}"#,
-            )],
-        ),
+        config_form("PUT", F, "functionConfig", r#"{"parallelism": 2}"#),
     )
     .await;
     assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.body);
@@ -331,15 +302,7 @@ async fn creates_are_refused_with_pulsar_messages() {
     .await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
     assert!(a.reason().contains("COBOL"), "{}", a.body);
-    let a = call(
-        &app,
-        form(
-            "POST",
-            g,
-            &[Part::jersey("functionConfig", "application/json", "{\"name\": ")],
-        ),
-    )
-    .await;
+    let a = call(&app, config_form("POST", g, "functionConfig", "{\"name\": ")).await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
     assert_eq!(stored_files(&dir, "function").len(), 1);
 }
@@ -407,10 +370,11 @@ async fn updates_of_missing_and_other_kinds_follow_pulsar() {
     let sink = json!({"inputs": ["persistent://public/default/in"], "archive": "builtin://elastic_search", "parallelism": 1});
     let a = call(
         &app,
-        form(
+        config_form(
             "POST",
             "/admin/v3/sinks/public/default/echo",
-            &[Part::jersey("sinkConfig", "application/json", &sink.to_string())],
+            "sinkConfig",
+            &sink.to_string(),
         ),
     )
     .await;
@@ -438,10 +402,11 @@ async fn sources_and_sinks_answer_under_both_mounts() {
     });
     let a = call(
         &app,
-        form(
+        config_form(
             "POST",
             "/admin/v3/sink/public/default/es",
-            &[Part::jersey("sinkConfig", "application/json", &sink.to_string())],
+            "sinkConfig",
+            &sink.to_string(),
         ),
     )
     .await;
@@ -477,28 +442,17 @@ async fn sources_and_sinks_answer_under_both_mounts() {
     let url = "/admin/v3/source/public/default/gen";
     let a = call(
         &app,
-        form(
-            "POST",
-            url,
-            &[Part::jersey(
-                "sourceConfig",
-                "application/json",
-                &source.to_string(),
-            )],
-        ),
+        config_form("POST", url, "sourceConfig", &source.to_string()),
     )
     .await;
     assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.body);
     let a = call(
         &app,
-        form(
+        config_form(
             "PUT",
             "/admin/v3/sources/public/default/gen",
-            &[Part::jersey(
-                "sourceConfig",
-                "application/json",
-                r#"{"parallelism": 4}"#,
-            )],
+            "sourceConfig",
+            r#"{"parallelism": 4}"#,
         ),
     )
     .await;

@@ -186,22 +186,87 @@ fn add_specs(
     }
 }
 
+/// What every kind merges alike: the identity must match, the guarantee cannot change, and the
+/// class, secrets, parallelism, resources (member by member), runtime flags and options and the
+/// log settings are replaced when given.
+macro_rules! merge_shared {
+    ($d:expr, $m:expr, $stored:expr, $new:expr, $names_differ:expr) => {{
+        identity(
+            $d,
+            $names_differ,
+            [
+                $stored.tenant.as_ref(),
+                $stored.namespace.as_ref(),
+                $stored.name.as_ref(),
+            ],
+            [$new.tenant.as_ref(), $new.namespace.as_ref(), $new.name.as_ref()],
+        );
+        fixed(
+            $d,
+            "processingGuarantees",
+            "Processing Guarantees cannot be altered",
+            $new.processing_guarantees,
+            $stored.processing_guarantees,
+            ProcessingGuarantees::AtleastOnce,
+        );
+        replace_text(&mut $m.class_name, $new.class_name.as_ref());
+        replace(&mut $m.secrets, $new.secrets.as_ref());
+        replace(&mut $m.parallelism, $new.parallelism.as_ref());
+        if let Some(r) = &$new.resources {
+            $m.resources = Some(merge_resources($stored.resources.as_ref(), r));
+        }
+        replace_text(&mut $m.runtime_flags, $new.runtime_flags.as_ref());
+        replace_text(
+            &mut $m.custom_runtime_options,
+            $new.custom_runtime_options.as_ref(),
+        );
+        replace_text(&mut $m.log_topic, $new.log_topic.as_ref());
+        replace_text(&mut $m.log_level, $new.log_level.as_ref());
+    }};
+}
+
+/// What functions and sinks merge alike: the ordering and acknowledgement cannot change, and the
+/// timeout and subscription cleanup are replaced when given.
+macro_rules! merge_consumer {
+    ($d:expr, $m:expr, $stored:expr, $new:expr) => {{
+        fixed(
+            $d,
+            "retainOrdering",
+            "Retain Ordering cannot be altered",
+            $new.retain_ordering,
+            $stored.retain_ordering,
+            false,
+        );
+        fixed(
+            $d,
+            "retainKeyOrdering",
+            "Retain Key Ordering cannot be altered",
+            $new.retain_key_ordering,
+            $stored.retain_key_ordering,
+            false,
+        );
+        fixed(
+            $d,
+            "autoAck",
+            "AutoAck cannot be altered",
+            $new.auto_ack,
+            $stored.auto_ack,
+            true,
+        );
+        replace(&mut $m.timeout_ms, $new.timeout_ms.as_ref());
+        replace(&mut $m.cleanup_subscription, $new.cleanup_subscription.as_ref());
+        replace(&mut $m.max_message_retries, $new.max_message_retries.as_ref());
+        replace_text(&mut $m.dead_letter_topic, $new.dead_letter_topic.as_ref());
+    }};
+}
+
 /// `FunctionConfigUtils.validateUpdate`: `stored` with the update `new` merged in, or every
 /// reason the update is refused.
 pub fn function(stored: &FunctionConfig, new: &FunctionConfig) -> Result<FunctionConfig, Diagnostics> {
     let mut d = Diagnostics::new();
-    identity(
-        &mut d,
-        "Function Names differ",
-        [
-            stored.tenant.as_ref(),
-            stored.namespace.as_ref(),
-            stored.name.as_ref(),
-        ],
-        [new.tenant.as_ref(), new.namespace.as_ref(), new.name.as_ref()],
-    );
     let mut m = stored.clone();
-    replace_text(&mut m.class_name, new.class_name.as_ref());
+    merge_shared!(&mut d, m, stored, new, "Function Names differ");
+    merge_consumer!(&mut d, m, stored, new);
     replace_text(&mut m.jar, new.jar.as_ref());
     let changed = merge_inputs(&mut d, &function_inputs(stored), &function_inputs(new));
     add_specs(&mut m.input_specs, changed);
@@ -215,35 +280,6 @@ pub fn function(stored: &FunctionConfig, new: &FunctionConfig) -> Result<Functio
     {
         d.error("outputSchemaType", "Output Schema mismatch");
     }
-    replace_text(&mut m.log_topic, new.log_topic.as_ref());
-    replace_text(&mut m.log_level, new.log_level.as_ref());
-    fixed(
-        &mut d,
-        "processingGuarantees",
-        "Processing Guarantees cannot be altered",
-        new.processing_guarantees,
-        stored.processing_guarantees,
-        ProcessingGuarantees::AtleastOnce,
-    );
-    fixed(
-        &mut d,
-        "retainOrdering",
-        "Retain Ordering cannot be altered",
-        new.retain_ordering,
-        stored.retain_ordering,
-        false,
-    );
-    fixed(
-        &mut d,
-        "retainKeyOrdering",
-        "Retain Key Ordering cannot be altered",
-        new.retain_key_ordering,
-        stored.retain_key_ordering,
-        false,
-    );
-    replace_text(&mut m.output, new.output.as_ref());
-    replace(&mut m.user_config, new.user_config.as_ref());
-    replace(&mut m.secrets, new.secrets.as_ref());
     fixed(
         &mut d,
         "runtime",
@@ -252,30 +288,14 @@ pub fn function(stored: &FunctionConfig, new: &FunctionConfig) -> Result<Functio
         stored.runtime,
         Runtime::Java,
     );
-    fixed(
-        &mut d,
-        "autoAck",
-        "AutoAck cannot be altered",
-        new.auto_ack,
-        stored.auto_ack,
-        true,
-    );
-    replace(&mut m.max_message_retries, new.max_message_retries.as_ref());
-    replace_text(&mut m.dead_letter_topic, new.dead_letter_topic.as_ref());
     if let Some(s) = non_empty(new.sub_name.as_ref())
         && Some(s) != stored.sub_name.as_ref()
     {
         d.error("subName", "Subscription Name cannot be altered");
     }
-    replace(&mut m.parallelism, new.parallelism.as_ref());
-    if let Some(r) = &new.resources {
-        m.resources = Some(merge_resources(stored.resources.as_ref(), r));
-    }
+    replace_text(&mut m.output, new.output.as_ref());
+    replace(&mut m.user_config, new.user_config.as_ref());
     replace(&mut m.window_config, new.window_config.as_ref());
-    replace(&mut m.timeout_ms, new.timeout_ms.as_ref());
-    replace(&mut m.cleanup_subscription, new.cleanup_subscription.as_ref());
-    replace_text(&mut m.runtime_flags, new.runtime_flags.as_ref());
-    replace_text(&mut m.custom_runtime_options, new.custom_runtime_options.as_ref());
     replace(&mut m.producer_config, new.producer_config.as_ref());
     if d.has_errors() { Err(d) } else { Ok(m) }
 }
@@ -284,41 +304,14 @@ pub fn function(stored: &FunctionConfig, new: &FunctionConfig) -> Result<Functio
 /// reason the update is refused.
 pub fn source(stored: &SourceConfig, new: &SourceConfig) -> Result<SourceConfig, Diagnostics> {
     let mut d = Diagnostics::new();
-    // Pulsar's own wording, "Function" for sources too.
-    identity(
-        &mut d,
-        "Function Names differ",
-        [
-            stored.tenant.as_ref(),
-            stored.namespace.as_ref(),
-            stored.name.as_ref(),
-        ],
-        [new.tenant.as_ref(), new.namespace.as_ref(), new.name.as_ref()],
-    );
     let mut m = stored.clone();
-    replace_text(&mut m.class_name, new.class_name.as_ref());
+    // Pulsar's own wording, "Function" for sources too.
+    merge_shared!(&mut d, m, stored, new, "Function Names differ");
     replace_text(&mut m.topic_name, new.topic_name.as_ref());
     replace_text(&mut m.serde_class_name, new.serde_class_name.as_ref());
     replace_text(&mut m.schema_type, new.schema_type.as_ref());
     replace(&mut m.configs, new.configs.as_ref());
-    replace(&mut m.secrets, new.secrets.as_ref());
-    replace_text(&mut m.log_topic, new.log_topic.as_ref());
-    replace_text(&mut m.log_level, new.log_level.as_ref());
-    fixed(
-        &mut d,
-        "processingGuarantees",
-        "Processing Guarantees cannot be altered",
-        new.processing_guarantees,
-        stored.processing_guarantees,
-        ProcessingGuarantees::AtleastOnce,
-    );
-    replace(&mut m.parallelism, new.parallelism.as_ref());
-    if let Some(r) = &new.resources {
-        m.resources = Some(merge_resources(stored.resources.as_ref(), r));
-    }
     replace_text(&mut m.archive, new.archive.as_ref());
-    replace_text(&mut m.runtime_flags, new.runtime_flags.as_ref());
-    replace_text(&mut m.custom_runtime_options, new.custom_runtime_options.as_ref());
     if let Some(batch) = &new.batch_source_config {
         match &stored.batch_source_config {
             None => d.error(
@@ -338,21 +331,12 @@ pub fn source(stored: &SourceConfig, new: &SourceConfig) -> Result<SourceConfig,
 }
 
 /// `SinkConfigUtils.validateUpdate`: `stored` with the update `new` merged in, or every reason
-/// the update is refused.
+/// the update is refused. Unlike Pulsar, `maxMessageRetries`, `deadLetterTopic` and
+/// `negativeAckRedeliveryDelayMs` are applied: Pulsar keeps the stored values silently.
 pub fn sink(stored: &SinkConfig, new: &SinkConfig) -> Result<SinkConfig, Diagnostics> {
     let mut d = Diagnostics::new();
-    identity(
-        &mut d,
-        "Sink Names differ",
-        [
-            stored.tenant.as_ref(),
-            stored.namespace.as_ref(),
-            stored.name.as_ref(),
-        ],
-        [new.tenant.as_ref(), new.namespace.as_ref(), new.name.as_ref()],
-    );
     let mut m = stored.clone();
-    replace_text(&mut m.class_name, new.class_name.as_ref());
+    merge_shared!(&mut d, m, stored, new, "Sink Names differ");
     if let Some(s) = non_empty(new.source_subscription_name.as_ref())
         && Some(s) != stored.source_subscription_name.as_ref()
     {
@@ -360,49 +344,9 @@ pub fn sink(stored: &SinkConfig, new: &SinkConfig) -> Result<SinkConfig, Diagnos
     }
     let changed = merge_inputs(&mut d, &sink_inputs(stored), &sink_inputs(new));
     add_specs(&mut m.input_specs, changed);
-    fixed(
-        &mut d,
-        "processingGuarantees",
-        "Processing Guarantees cannot be altered",
-        new.processing_guarantees,
-        stored.processing_guarantees,
-        ProcessingGuarantees::AtleastOnce,
-    );
+    merge_consumer!(&mut d, m, stored, new);
     replace(&mut m.configs, new.configs.as_ref());
-    replace(&mut m.secrets, new.secrets.as_ref());
-    replace(&mut m.parallelism, new.parallelism.as_ref());
-    fixed(
-        &mut d,
-        "retainOrdering",
-        "Retain Ordering cannot be altered",
-        new.retain_ordering,
-        stored.retain_ordering,
-        false,
-    );
-    fixed(
-        &mut d,
-        "retainKeyOrdering",
-        "Retain Key Ordering cannot be altered",
-        new.retain_key_ordering,
-        stored.retain_key_ordering,
-        false,
-    );
-    fixed(
-        &mut d,
-        "autoAck",
-        "AutoAck cannot be altered",
-        new.auto_ack,
-        stored.auto_ack,
-        true,
-    );
-    if let Some(r) = &new.resources {
-        m.resources = Some(merge_resources(stored.resources.as_ref(), r));
-    }
-    replace(&mut m.timeout_ms, new.timeout_ms.as_ref());
-    replace(&mut m.cleanup_subscription, new.cleanup_subscription.as_ref());
     replace_text(&mut m.archive, new.archive.as_ref());
-    replace_text(&mut m.runtime_flags, new.runtime_flags.as_ref());
-    replace_text(&mut m.custom_runtime_options, new.custom_runtime_options.as_ref());
     replace(&mut m.transform_function, new.transform_function.as_ref());
     replace(
         &mut m.transform_function_class_name,
@@ -416,11 +360,6 @@ pub fn sink(stored: &SinkConfig, new: &SinkConfig) -> Result<SinkConfig, Diagnos
         &mut m.source_subscription_position,
         new.source_subscription_position.as_ref(),
     );
-    replace_text(&mut m.log_topic, new.log_topic.as_ref());
-    replace_text(&mut m.log_level, new.log_level.as_ref());
-    // Pulsar keeps the stored values of these three silently; an update that names them means them.
-    replace(&mut m.max_message_retries, new.max_message_retries.as_ref());
-    replace_text(&mut m.dead_letter_topic, new.dead_letter_topic.as_ref());
     replace(
         &mut m.negative_ack_redelivery_delay_ms,
         new.negative_ack_redelivery_delay_ms.as_ref(),
@@ -501,13 +440,13 @@ mod tests {
             messages,
             [
                 "Function Names differ",
+                "Processing Guarantees cannot be altered",
+                "Retain Ordering cannot be altered",
+                "AutoAck cannot be altered",
                 "Input Topics cannot be altered",
                 "isRegexPattern for input topic persistent://t/n/p.* cannot be altered",
                 "Output Serde mismatch",
-                "Processing Guarantees cannot be altered",
-                "Retain Ordering cannot be altered",
                 "Runtime cannot be altered",
-                "AutoAck cannot be altered",
                 "Subscription Name cannot be altered",
             ]
         );

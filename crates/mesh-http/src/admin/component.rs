@@ -239,6 +239,41 @@ fn converted(
     r.map_err(ApiError::Rejected)
 }
 
+/// Logs a change the request made (`created`, `stopped`, ...) and answers 204, as Pulsar does.
+fn done(kind: Kind, (tenant, namespace, name): &(String, String, String), what: &str) -> StatusCode {
+    tracing::info!(kind = kind.lower(), tenant, namespace, name, what);
+    StatusCode::NO_CONTENT
+}
+
+/// The form of a create or update, when the API of `kind` is on.
+async fn read_form(
+    state: &AppState,
+    kind: Kind,
+    body: Result<Multipart, MultipartRejection>,
+) -> Result<Form, ApiError> {
+    enabled(state, kind)?;
+    form::read(kind, body).await
+}
+
+/// The config a create or update submits, with the path's identity, after refusing an upload.
+fn submitted(
+    state: &AppState,
+    kind: Kind,
+    form: &Form,
+    path: &(String, String, String),
+) -> Result<Component, ApiError> {
+    refuse_upload(state, form)?;
+    parse_config(kind, form.config.as_ref(), path)
+}
+
+/// The conversion context of a submission: the request's package URL, if any.
+fn package_context<'a>(state: &'a AppState, form: &'a Form) -> Context<'a> {
+    Context {
+        package_url: form.url.as_deref(),
+        ..state.context()
+    }
+}
+
 /// `POST /{tenant}/{namespace}/{name}`: register.
 pub(crate) async fn create(
     kind: Kind,
@@ -246,25 +281,19 @@ pub(crate) async fn create(
     Path(path): NamePath,
     body: Result<Multipart, MultipartRejection>,
 ) -> Result<StatusCode, ApiError> {
-    enabled(&state, kind)?;
-    let form = form::read(kind, body).await?;
+    let form = read_form(&state, kind, body).await?;
     let (tenant, namespace, name) = &path;
     if existing_kind(&state, tenant, namespace, name).await?.is_some() {
         return Err(ApiError::BadRequest(format!("{kind} {name} already exists")));
     }
-    refuse_upload(&state, &form)?;
-    let mut component = parse_config(kind, form.config.as_ref(), &path)?;
+    let mut component = submitted(&state, kind, &form, &path)?;
     if let Some(url) = &form.url {
         component.default_package(url);
     }
-    let ctx = Context {
-        package_url: form.url.as_deref(),
-        ..state.context()
-    };
+    let ctx = package_context(&state, &form);
     let rendered = converted(&state, kind, convert::convert_component(&component, &ctx))?;
     write(&state, kind, name, &rendered.objects, true).await?;
-    tracing::info!(kind = kind.lower(), tenant, namespace, name, "created");
-    Ok(StatusCode::NO_CONTENT)
+    Ok(done(kind, &path, "created"))
 }
 
 /// Reads a stored resource back as its config.
@@ -284,8 +313,7 @@ pub(crate) async fn update(
     Path(path): NamePath,
     body: Result<Multipart, MultipartRejection>,
 ) -> Result<StatusCode, ApiError> {
-    enabled(&state, kind)?;
-    let form = form::read(kind, body).await?;
+    let form = read_form(&state, kind, body).await?;
     let (tenant, namespace, name) = &path;
     let Some(stored) = lookup(&state, kind, tenant, namespace, name).await? else {
         // Pulsar: a name nobody has is a bad request, a name another kind has is not found.
@@ -295,13 +323,9 @@ pub(crate) async fn update(
         });
     };
     let key = ObjectKey::of(&stored, state.store.default_namespace()).map_err(|e| store_error(&state, e))?;
-    refuse_upload(&state, &form)?;
-    let new = parse_config(kind, form.config.as_ref(), &path)?;
+    let new = submitted(&state, kind, &form, &path)?;
     let existing = read_back(&state, kind, &key, &stored)?;
-    let ctx = Context {
-        package_url: form.url.as_deref(),
-        ..state.context()
-    };
+    let ctx = package_context(&state, &form);
     let request = UpdateRequest {
         new_package: form.url.is_some(),
         update_auth_data: form.update_options.update_auth_data,
@@ -315,8 +339,7 @@ pub(crate) async fn update(
         lifecycle::carry_over(&stored, cr);
     }
     write(&state, kind, name, &rendered.objects, false).await?;
-    tracing::info!(kind = kind.lower(), tenant, namespace, name, "updated");
-    Ok(StatusCode::NO_CONTENT)
+    Ok(done(kind, &path, "updated"))
 }
 
 /// `GET /{tenant}/{namespace}/{name}`: the config.
@@ -388,9 +411,7 @@ pub(crate) async fn delete(
         Ok(()) | Err(StoreError::NotFound { .. }) => {}
         Err(e) => return Err(store_error(&state, e)),
     }
-    let (tenant, namespace, name) = &path;
-    tracing::info!(kind = kind.lower(), tenant, namespace, name, "deleted");
-    Ok(StatusCode::NO_CONTENT)
+    Ok(done(kind, &path, "deleted"))
 }
 
 /// `GET /{tenant}/{namespace}/{name}/status`.
@@ -458,17 +479,14 @@ pub(crate) async fn action(
             .await
             .map_err(|e| store_error(&state, e))?;
     }
-    let (tenant, namespace, name) = &path;
-    tracing::info!(
-        kind = kind.lower(),
-        tenant,
-        namespace,
-        name,
-        action = action.as_str(),
-        changed,
-        "lifecycle"
-    );
-    Ok(StatusCode::NO_CONTENT)
+    let what = match (action, changed) {
+        (Action::Start, true) => "started",
+        (Action::Stop, true) => "stopped",
+        (Action::Restart, _) => "restarted",
+        (Action::Start, false) => "start: already running",
+        (Action::Stop, false) => "stop: already stopped",
+    };
+    Ok(done(kind, &path, what))
 }
 
 /// `POST /{tenant}/{namespace}/{name}/{instanceId}/start|stop|restart`: a component's instances

@@ -199,3 +199,8 @@ pub fn create_with_url(
         ],
     )
 }
+
+/// A create or update with only the config part, as `application/json`.
+pub fn config_form(method: &str, uri: &str, part: &str, config: &str) -> Request<Body> {
+    form(method, uri, &[Part::jersey(part, "application/json", config)])
+}
