@@ -321,7 +321,7 @@ pub(crate) fn metadata(
 /// containers and autoscaling.
 pub(crate) fn pod(
     kind: Kind,
-    labels: &BTreeMap<String, String>,
+    labels: BTreeMap<String, String>,
     custom: &CustomConfig,
     cro: &CustomRuntimeOptions,
     replicas: i32,
@@ -347,7 +347,7 @@ pub(crate) fn pod(
         })
         .collect();
     let mut pod = PodPolicy {
-        labels: Some(labels.clone()),
+        labels: Some(labels),
         annotations: (!annotations.is_empty()).then_some(annotations),
         env: (!env.is_empty()).then_some(env),
         service_account_name: service_account(custom, cro, d),
@@ -768,7 +768,7 @@ pub(crate) fn base<'a>(
     let labels = labels(id, &cluster, ctx, &custom, d);
     let metadata = metadata(object_name, namespace.clone(), &labels, &custom, &cro, d);
     let replicas = parallelism.unwrap_or(1);
-    let pod = pod(id.kind, &labels, &custom, &cro, replicas, d);
+    let pod = pod(id.kind, labels, &custom, &cro, replicas, d);
     let (pulsar, secrets) = super::auth::messaging(id, &cluster, &namespace, ctx, d);
     Base {
         custom,

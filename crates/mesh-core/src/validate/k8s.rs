@@ -16,10 +16,7 @@ pub fn label_value_problem(value: &str) -> Option<String> {
             value.len()
         ));
     }
-    let alnum = |c: char| c.is_ascii_alphanumeric();
-    let ok_chars = value.chars().all(|c| alnum(c) || matches!(c, '-' | '_' | '.'));
-    let ends_ok = value.starts_with(alnum) && value.ends_with(alnum);
-    if !ok_chars || !ends_ok {
+    if !is_label_name(value) {
         return Some(
             "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
                 .to_owned(),
@@ -42,11 +39,7 @@ pub fn label_key_problem(key: &str) -> Option<String> {
     if name.is_empty() || name.len() > 63 {
         return Some("name part must be 1 to 63 characters".to_owned());
     }
-    let alnum = |c: char| c.is_ascii_alphanumeric();
-    if !name.chars().all(|c| alnum(c) || matches!(c, '-' | '_' | '.'))
-        || !name.starts_with(alnum)
-        || !name.ends_with(alnum)
-    {
+    if !is_label_name(name) {
         return Some(
             "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
                 .to_owned(),
@@ -55,18 +48,26 @@ pub fn label_key_problem(key: &str) -> Option<String> {
     None
 }
 
+/// Alphanumerics, `-`, `_` and `.`, starting and ending with an alphanumeric (bytes: labels are ASCII).
+fn is_label_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+}
+
 /// Why `s` is not a DNS-1123 subdomain (lower case, digits, `-`, `.`; at most 253), or `None`.
 pub fn subdomain_problem(s: &str) -> Option<String> {
     if s.is_empty() || s.len() > 253 {
         return Some("must be 1 to 253 characters".to_owned());
     }
-    let ok = s.split('.').all(|label| {
-        !label.is_empty()
-            && label
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            && !label.starts_with('-')
-            && !label.ends_with('-')
+    let ok = s.as_bytes().split(|&c| c == b'.').all(|label| {
+        label
+            .iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+            && label.first().is_some_and(|&c| c != b'-')
+            && label.last().is_some_and(|&c| c != b'-')
     });
     (!ok).then(|| {
         "must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
@@ -79,10 +80,11 @@ pub fn dns_label_problem(s: &str) -> Option<String> {
     if s.is_empty() || s.len() > 63 {
         return Some("must be 1 to 63 characters".to_owned());
     }
-    let ok = s
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && s.starts_with(|c: char| c.is_ascii_lowercase())
+    let b = s.as_bytes();
+    let ok = b
+        .iter()
+        .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && b.first().is_some_and(u8::is_ascii_lowercase)
         && !s.ends_with('-');
     (!ok).then(|| {
         "must consist of lower case alphanumeric characters or '-', start with a letter and end with an alphanumeric character"

@@ -204,18 +204,13 @@ pub fn is_plain_safe(s: &str) -> bool {
     if CLASSES[usize::from(first)] & INDICATOR != 0 || matches!(last, b' ' | b':') {
         return false;
     }
-    let mut all = NUMBERISH;
-    let mut any = 0u8;
-    for (i, &c) in b.iter().enumerate() {
+    // One branch-free pass gathers the classes; the rare `: ` / ` #` pairs get a second look.
+    let (any, all) = b.iter().fold((0u8, NUMBERISH), |(any, all), &c| {
         let f = CLASSES[usize::from(c)];
-        any |= f;
-        all &= f;
-        if f & PAIRED != 0 {
-            let next = b.get(i + 1).copied();
-            if (c == b':' && next == Some(b' ')) || (c == b' ' && next == Some(b'#')) {
-                return false;
-            }
-        }
+        (any | f, all & f)
+    });
+    if any & PAIRED != 0 && b.windows(2).any(|p| p == b": " || p == b" #") {
+        return false;
     }
     if any & CONTROL != 0 {
         return false;
