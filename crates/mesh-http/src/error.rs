@@ -70,6 +70,7 @@ impl ApiError {
                 StoreError::AlreadyExists { .. } | StoreError::Invalid(_) => StatusCode::BAD_REQUEST,
                 StoreError::Conflict(_) => StatusCode::CONFLICT,
                 StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+                StoreError::Unsupported(_) => StatusCode::NOT_IMPLEMENTED,
                 StoreError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
                 StoreError::Config(_) | StoreError::Io { .. } | StoreError::Corrupt { .. } => {
                     StatusCode::INTERNAL_SERVER_ERROR

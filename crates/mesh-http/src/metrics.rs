@@ -84,6 +84,7 @@ fn store_error_class(e: &StoreError) -> &'static str {
         StoreError::Config(_) => "config",
         StoreError::Io { .. } => "io",
         StoreError::Corrupt { .. } => "corrupt",
+        StoreError::Unsupported(_) => "unsupported",
     }
 }
 

@@ -70,6 +70,16 @@ fn key(kind: ResourceKind, tenant: &str, name: &str) -> ObjectKey {
     }
 }
 
+async fn pods_api(kubeconfig: &std::path::Path) -> kube::Api<k8s_openapi::api::core::v1::Pod> {
+    let config = kube::Config::from_custom_kubeconfig(
+        kube::config::Kubeconfig::read_from(kubeconfig).unwrap(),
+        &kube::config::KubeConfigOptions::default(),
+    )
+    .await
+    .unwrap();
+    kube::Api::namespaced(kube::Client::try_from(config).unwrap(), "default")
+}
+
 async fn in_cluster(state: &AppState, key: &ObjectKey) -> Option<Value> {
     match state.store.get(key).await {
         Ok(v) => Some(v),
@@ -81,7 +91,7 @@ async fn in_cluster(state: &AppState, key: &ObjectKey) -> Option<Value> {
 #[tokio::test]
 async fn functions_live_and_die_through_http_in_the_cluster() {
     let Some(kubeconfig) = kubeconfig() else { return };
-    let (addr, state, stop) = serve(kubeconfig).await;
+    let (addr, state, stop) = serve(kubeconfig.clone()).await;
     let t = tenant();
     let admin = AdminClient::builder()
         .service_url(url::Url::parse(&format!("http://{addr}")).unwrap())
@@ -159,6 +169,47 @@ async fn functions_live_and_die_through_http_in_the_cluster() {
         cr["spec"]["pod"]["annotations"]["kubectl.kubernetes.io/restartedAt"].is_string(),
         "{cr}"
     );
+
+    // One instance: its pod (as the operator's StatefulSet would have made it) is deleted, and
+    // the StatefulSet would start it again. No controllers run here, so the pod stays gone.
+    let pods = pods_api(&kubeconfig).await;
+    let set = format!("{}-function", k.name);
+    for ordinal in [0, 1] {
+        let pod = json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": format!("{set}-{ordinal}"), "labels": cr["spec"]["pod"]["labels"],
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "StatefulSet", "name": set,
+                    "uid": "6d2b8e9a-0000-4000-8000-000000000001"}]},
+            "spec": {"containers": [{"name": "echo", "image": "runner"}]}
+        });
+        pods.create(
+            &kube::api::PostParams::default(),
+            &serde_json::from_value(pod).unwrap(),
+        )
+        .await
+        .unwrap();
+    }
+    let app = router(Arc::clone(&state), Limits::default());
+    let uri = format!("/admin/v3/functions/{t}/default/echo/1/restart");
+    let a = common::call(&app, common::post_empty(&uri)).await;
+    assert_eq!(a.status, 204, "{}", a.body);
+    let left: Vec<String> = pods
+        .list(&kube::api::ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .filter_map(|p| p.metadata.name)
+        .filter(|n| n.starts_with(&set))
+        .collect();
+    assert_eq!(left, [format!("{set}-0")], "only instance 1's pod is gone");
+    let a = common::call(&app, common::post_empty(&uri)).await;
+    assert_eq!(a.status, 400);
+    assert!(a.reason().contains("instance 1 is not running"), "{}", a.body);
+    pods.delete(&format!("{set}-0"), &kube::api::DeleteParams::default())
+        .await
+        .unwrap();
 
     admin.function_delete(&t, "default", "echo").await.unwrap();
     assert!(in_cluster(&state, &k).await.is_none(), "deleted from the cluster");

@@ -93,6 +93,10 @@ impl Store for AnyStore {
         each!(self, s => s.scale(key, replicas).await)
     }
 
+    async fn restart_instance(&self, pods: &Selector, ordinal: i32) -> Result<String, StoreError> {
+        each!(self, s => s.restart_instance(pods, ordinal).await)
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         each!(self, s => s.ping().await)
     }

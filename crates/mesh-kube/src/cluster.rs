@@ -53,6 +53,30 @@ fn api_resource(kind: ResourceKind) -> ApiResource {
     }
 }
 
+fn pod_resource() -> ApiResource {
+    ApiResource {
+        group: String::new(),
+        version: "v1".to_owned(),
+        api_version: "v1".to_owned(),
+        kind: "Pod".to_owned(),
+        plural: "pods".to_owned(),
+    }
+}
+
+/// The pod's name when it is the StatefulSet pod with ordinal `ordinal`: owned by a StatefulSet
+/// and named `<statefulset>-<ordinal>`, as the StatefulSet controller names its pods.
+fn statefulset_pod(meta: &kube::core::ObjectMeta, ordinal: i32) -> Option<String> {
+    let name = meta.name.as_deref()?;
+    let owned = meta.owner_references.iter().flatten().any(|o| {
+        o.kind == "StatefulSet"
+            && name
+                .strip_prefix(o.name.as_str())
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|n| n == ordinal.to_string())
+    });
+    owned.then(|| name.to_owned())
+}
+
 fn classify(e: kube::Error) -> Attempt<kube::Error> {
     match e {
         kube::Error::Api(ref s) if s.code == 429 || (500..600).contains(&s.code) => {
@@ -368,6 +392,31 @@ impl Store for Cluster {
         self.call(key.kind, &key.name, || api.patch(&key.name, &pp, &patch))
             .await?;
         Ok(())
+    }
+
+    async fn restart_instance(&self, pods: &Selector, ordinal: i32) -> Result<String, StoreError> {
+        let namespace = pods.namespace.as_deref().unwrap_or(&self.namespace);
+        let api: Api<DynamicObject> = Api::namespaced_with(self.client.clone(), namespace, &pod_resource());
+        let lp = ListParams::default().labels(&pods.label_selector());
+        let list = self.call(ResourceKind::Secret, "", || api.list(&lp)).await?;
+        let what = format!("instance {ordinal}");
+        let name = list
+            .items
+            .iter()
+            .find_map(|p| statefulset_pod(&p.metadata, ordinal))
+            .ok_or_else(|| StoreError::NotFound {
+                kind: "pod of".to_owned(),
+                name: what.clone(),
+            })?;
+        let dp = DeleteParams::default();
+        match self
+            .call(ResourceKind::Secret, &what, || api.delete(&name, &dp))
+            .await
+        {
+            // Gone in the meantime is as good as deleted.
+            Ok(_) | Err(StoreError::NotFound { .. }) => Ok(name),
+            Err(e) => Err(e),
+        }
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -334,6 +334,13 @@ impl Store for Directory {
         blocking(move || me.modify(&key, |o| o["spec"]["replicas"] = json!(replicas))).await
     }
 
+    async fn restart_instance(&self, _pods: &Selector, ordinal: i32) -> Result<String, StoreError> {
+        Err(StoreError::Unsupported(format!(
+            "a directory store runs no pods, so instance {ordinal} cannot be restarted alone; \
+             restart the whole component, or serve from a cluster (--store kube)"
+        )))
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         let root = self.root.clone();
         blocking(move || fs::create_dir_all(&root).map_err(io(&root))).await

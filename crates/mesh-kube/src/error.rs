@@ -48,6 +48,9 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// The store cannot do this at all (a directory runs no pods).
+    #[error("{0}")]
+    Unsupported(String),
     /// A stored object is not a valid resource.
     #[error("{path}: {message}")]
     Corrupt {

@@ -240,3 +240,65 @@ async fn create_only_reports_an_existing_object_and_list_selects_by_reserved_lab
     assert_eq!(items[0]["kind"], "Function");
     server.await.unwrap();
 }
+
+fn pod(name: &str, owner: Option<(&str, &str)>) -> Value {
+    let owners: Vec<Value> = owner
+        .map(|(kind, name)| json!({"apiVersion": "apps/v1", "kind": kind, "name": name, "uid": "u"}))
+        .into_iter()
+        .collect();
+    json!({"metadata": {"name": name, "namespace": "jobs", "ownerReferences": owners}})
+}
+
+#[tokio::test]
+async fn restarting_an_instance_deletes_exactly_its_statefulset_pod() {
+    let (store, mut handle) = cluster();
+    let server = tokio::spawn(async move {
+        let (req, send) = expect(&mut handle, "GET", "/api/v1/namespaces/jobs/pods").await;
+        let query = req.uri().query().unwrap_or("").to_owned();
+        assert!(
+            query.contains("compute.functionmesh.io%2Fpulsar-component%3Dwc")
+                && query.contains("compute.functionmesh.io%2Fpulsar-tenant%3Dpublic"),
+            "{query}"
+        );
+        // Decoys: a pod with the same ordinal that no StatefulSet owns, another set's pod 12,
+        // and the set's pod 0.
+        let items = json!([
+            pod("wc-1", None),
+            pod("wc-function-12", Some(("StatefulSet", "wc-function"))),
+            pod("wc-function-0", Some(("StatefulSet", "wc-function"))),
+            pod("wc-function-1", Some(("StatefulSet", "wc-function"))),
+        ]);
+        send.send_response(respond(
+            StatusCode::OK,
+            &json!({"kind": "PodList", "apiVersion": "v1", "metadata": {}, "items": items}),
+        ));
+        let (_, send) = expect(
+            &mut handle,
+            "DELETE",
+            "/api/v1/namespaces/jobs/pods/wc-function-1",
+        )
+        .await;
+        send.send_response(respond(StatusCode::OK, &pod("wc-function-1", None)));
+
+        // Not running: no pod with that ordinal.
+        let (_, send) = expect(&mut handle, "GET", "/api/v1/namespaces/jobs/pods").await;
+        send.send_response(respond(
+            StatusCode::OK,
+            &json!({"kind": "PodList", "apiVersion": "v1", "metadata": {}, "items": [pod("wc-function-0", Some(("StatefulSet", "wc-function")))]}),
+        ));
+    });
+    let selector = mesh_kube::Selector {
+        namespace: Some("jobs".into()),
+        cluster: Some("c".into()),
+        tenant: Some("public".into()),
+        pulsar_namespace: Some("default".into()),
+        component: Some("wc".into()),
+    };
+    assert_eq!(
+        store.restart_instance(&selector, 1).await.unwrap(),
+        "wc-function-1"
+    );
+    let e = store.restart_instance(&selector, 2).await.unwrap_err();
+    assert!(e.is_not_found(), "{e}");
+    server.await.unwrap();
+}

@@ -489,8 +489,9 @@ pub(crate) async fn action(
     Ok(done(kind, &path, what))
 }
 
-/// `POST /{tenant}/{namespace}/{name}/{instanceId}/start|stop|restart`: a component's instances
-/// are the pods of one StatefulSet, which cannot stop or roll one of them alone.
+/// `POST /{tenant}/{namespace}/{name}/{instanceId}/start|stop|restart`. A component's instances
+/// are the pods of one StatefulSet: restarting one deletes its pod, which the StatefulSet starts
+/// again; one instance cannot be stopped or started alone.
 pub(crate) async fn instance_action(
     kind: Kind,
     action: Action,
@@ -500,11 +501,46 @@ pub(crate) async fn instance_action(
     enabled(&state, kind)?;
     let path = (tenant, namespace, name);
     let (_, object) = find(&state, kind, &path).await?;
-    instance(kind, &path.2, &id, &object)?;
-    Err(ApiError::BadRequest(format!(
-        "Unsupported Operation: Function Mesh runs the instances of a {} as one StatefulSet; {} the whole {} instead",
-        kind.lower(),
-        action.as_str(),
-        kind.lower()
-    )))
+    let id = instance(kind, &path.2, &id, &object)?;
+    let unsupported = |why: String| ApiError::BadRequest(format!("Unsupported Operation: {why}"));
+    if action != Action::Restart {
+        return Err(unsupported(format!(
+            "Function Mesh runs the instances of a {} as one StatefulSet, which cannot {} instance {id} alone; {} the whole {} instead",
+            kind.lower(),
+            action.as_str(),
+            action.as_str(),
+            kind.lower()
+        )));
+    }
+    let label = |claim: &str| {
+        object
+            .pointer(&format!(
+                "/metadata/labels/compute.functionmesh.io~1pulsar-{claim}"
+            ))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let pods = Selector {
+        namespace: object
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        cluster: label("cluster"),
+        tenant: Some(path.0.clone()),
+        pulsar_namespace: Some(path.1.clone()),
+        component: Some(path.2.clone()),
+    };
+    match state.store.restart_instance(&pods, id).await {
+        Ok(pod) => Ok(done(
+            kind,
+            &path,
+            &format!("instance {id} restarted: pod {pod} deleted"),
+        )),
+        Err(StoreError::NotFound { .. }) => Err(ApiError::BadRequest(format!(
+            "{kind} {} instance {id} is not running: it has no pod to restart",
+            path.2
+        ))),
+        Err(StoreError::Unsupported(why)) => Err(unsupported(why)),
+        Err(e) => Err(store_error(&state, e)),
+    }
 }
