@@ -78,14 +78,64 @@ impl Decimal {
 
 /// CPU cores as a quantity: `1.0` → `1`, `0.5` → `500m`, `1.5` → `1500m`.
 pub fn cpu(cores: f64) -> Quantity {
+    let milli = (cores * 1000.0).round();
+    // A whole number of millicores (as good as every CPU setting) is exact as an integer; the
+    // shortest decimal of `cores` is then `milli × 10⁻³`, since f64 tells 15-digit decimals apart.
+    // Exactness is the point: the quotient must be `cores` itself, not merely close to it.
+    #[allow(clippy::float_cmp)]
+    let exact = milli.abs() < 1e15 && milli / 1000.0 == cores;
+    if exact {
+        return decimal_si(milli as i64, -3);
+    }
     let plain = format!("{cores}");
     Quantity(Decimal::from_plain(&plain).map_or(plain, |d| d.to_decimal_si()))
 }
 
 /// Bytes as a quantity: `1073741824` stays as is, `2000000000` → `2G`, `1126400000` → `1126400k`.
 pub fn memory(bytes: i64) -> Quantity {
-    let plain = bytes.to_string();
-    Quantity(Decimal::from_plain(&plain).map_or(plain, |d| d.to_decimal_si()))
+    decimal_si(bytes, 0)
+}
+
+/// The canonical decimal-SI form of `v × 10^exponent` (`exponent` a multiple of 3 from -9):
+/// trailing zeros, in threes, become the suffix; what [`Decimal::to_decimal_si`] writes.
+fn decimal_si(v: i64, exponent: i32) -> Quantity {
+    const SUFFIXES: [&str; 10] = ["n", "u", "m", "", "k", "M", "G", "T", "P", "E"];
+    let mut n = v.unsigned_abs();
+    let mut zeros = 0u32;
+    while n != 0 && n.is_multiple_of(10) {
+        n /= 10;
+        zeros += 1;
+    }
+    if n == 0 {
+        return Quantity("0".to_owned());
+    }
+    // i64 has at most 18 trailing zeros: the exponent stays within the suffixes.
+    let total = exponent + zeros.cast_signed();
+    let m = total.div_euclid(3) * 3;
+    let mantissa = n * 10u64.pow((total - m).cast_unsigned());
+    let suffix = usize::try_from(m / 3 + 3)
+        .ok()
+        .and_then(|i| SUFFIXES.get(i))
+        .copied()
+        .unwrap_or_default();
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = mantissa;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut out = String::with_capacity(24);
+    if v < 0 {
+        out.push('-');
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    out.push_str(suffix);
+    Quantity(out)
 }
 
 /// The worker service's memory padding: `round(ram × 0.1)`, rounding halves up.
@@ -220,6 +270,67 @@ mod tests {
             (0, "0"),
         ] {
             assert_eq!(memory(b).0, q, "{b}");
+        }
+    }
+
+    #[test]
+    fn fast_paths_take_the_same_form_as_the_general_decimal_path() {
+        let general = |v: i64| {
+            let plain = v.to_string();
+            Decimal::from_plain(&plain).map_or(plain, |d| d.to_decimal_si())
+        };
+        let mut values = vec![
+            0,
+            1,
+            -1,
+            10,
+            100,
+            1000,
+            -2000,
+            1010,
+            i64::MAX,
+            i64::MIN,
+            9_000_000_000_000_000_000,
+        ];
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..2000 {
+            // xorshift, scaled by a power of ten so that trailing zeros are common.
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let pow = 10i64.pow(u32::try_from(x % 12).unwrap());
+            values.push(i64::try_from(x >> 40).unwrap() * pow);
+        }
+        for v in values {
+            assert_eq!(decimal_si(v, 0).0, general(v), "{v}");
+        }
+        let general_cpu = |c: f64| {
+            let plain = format!("{c}");
+            Decimal::from_plain(&plain).map_or(plain, |d| d.to_decimal_si())
+        };
+        let mut cores = vec![
+            1000.0,
+            -3.0,
+            0.0,
+            0.001,
+            0.3,
+            0.7,
+            1.1,
+            2.675,
+            123_456.789,
+            1e-4,
+            0.1 + 0.2,
+            1e20,
+        ];
+        for _ in 0..2000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let scale = [1.0, 10.0, 100.0, 1000.0, 10_000.0][usize::try_from(x % 5).unwrap()];
+            cores.push(f64::from(u32::try_from(x >> 44).unwrap()) / scale);
+        }
+        for c in cores {
+            assert_eq!(cpu(c).0, general_cpu(c), "{c}");
         }
     }
 

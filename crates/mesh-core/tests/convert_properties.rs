@@ -29,6 +29,11 @@ fn check_outcome(
         Ok(objects) => {
             converted.set(converted.get() + 1);
             support::schema::assert_valid_cr(&objects[0], "generated config");
+            // A conversion skips re-checking the labels it wrote; the full admission check,
+            // labels included, must agree that there was nothing to find.
+            let doc = mesh_core::document::RawDocument::new(objects[0].to_string());
+            let d = mesh_core::convert::validate_resource(&doc);
+            prop_assert!(!d.has_errors(), "{d:?}");
         }
         Err(d) => {
             prop_assert!(d.has_errors());

@@ -164,7 +164,7 @@ pub fn function(config: &FunctionConfig, ctx: &Context<'_>) -> Outcome<Function>
             warnings: Diagnostics::new(),
         },
         d,
-        validate::webhook::function,
+        |cr| validate::webhook::function(cr, validate::webhook::Origin::Converted),
     )
 }
 

@@ -1,11 +1,14 @@
 //! Names the worker service derives: CR object names, resource names, secret names.
 
-use std::fmt::Write as _;
-
 use sha2::Digest;
 
 /// `toValidName`: lower case, every character outside `[a-z0-9-.]` replaced by `-`.
 pub fn to_valid_name(s: &str) -> String {
+    if s.bytes()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')
+    {
+        return s.to_owned();
+    }
     s.to_lowercase()
         .chars()
         .map(|c| {
@@ -21,10 +24,26 @@ pub fn to_valid_name(s: &str) -> String {
 /// `createObjectName`: `toValidName(name)` + `-` + the first 8 hex digits of
 /// `sha1(cluster-tenant-namespace-name)` (original strings).
 pub fn object_name(cluster: &str, tenant: &str, namespace: &str, name: &str) -> String {
-    let hash = sha1_smol::Sha1::from(format!("{cluster}-{tenant}-{namespace}-{name}"))
-        .digest()
-        .to_string();
-    format!("{}-{}", to_valid_name(name), &hash[..8])
+    let mut sha = sha1_smol::Sha1::new();
+    for (i, part) in [cluster, tenant, namespace, name].into_iter().enumerate() {
+        if i > 0 {
+            sha.update(b"-");
+        }
+        sha.update(part.as_bytes());
+    }
+    let mut out = to_valid_name(name);
+    out.push('-');
+    hex(&sha.digest().bytes()[..4], &mut out);
+    out
+}
+
+/// Appends `bytes` as lower-case hex.
+fn hex(bytes: &[u8], out: &mut String) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
 }
 
 /// The ConfigMap holding the cluster's service URLs: `<cluster>-function-mesh-config`, made valid.
@@ -33,12 +52,9 @@ pub fn pulsar_config_map(cluster: &str) -> String {
 }
 
 fn sha256_hex(s: &str) -> String {
-    sha2::Sha256::digest(s.as_bytes())
-        .iter()
-        .fold(String::with_capacity(64), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
-            out
-        })
+    let mut out = String::with_capacity(64);
+    hex(&sha2::Sha256::digest(s.as_bytes()), &mut out);
+    out
 }
 
 /// The auth secret of a component: `<kind>-auth-<sha256(cluster-tenant-namespace-name)>`.

@@ -89,13 +89,13 @@ pub fn validate_resource(doc: &RawDocument) -> Diagnostics {
     match detect(&value) {
         Ok(DocumentKind::Resource(Kind::Function)) => doc
             .typed::<Function>()
-            .map_or_else(|d| d, |f| webhook::function(&f)),
-        Ok(DocumentKind::Resource(Kind::Source)) => {
-            doc.typed::<Source>().map_or_else(|d| d, |s| webhook::source(&s))
-        }
-        Ok(DocumentKind::Resource(Kind::Sink)) => {
-            doc.typed::<Sink>().map_or_else(|d| d, |s| webhook::sink(&s))
-        }
+            .map_or_else(|d| d, |f| webhook::function(&f, webhook::Origin::Given)),
+        Ok(DocumentKind::Resource(Kind::Source)) => doc
+            .typed::<Source>()
+            .map_or_else(|d| d, |s| webhook::source(&s, webhook::Origin::Given)),
+        Ok(DocumentKind::Resource(Kind::Sink)) => doc
+            .typed::<Sink>()
+            .map_or_else(|d| d, |s| webhook::sink(&s, webhook::Origin::Given)),
         Ok(DocumentKind::Mesh) => doc.typed::<crate::crd::FunctionMesh>().err().unwrap_or_default(),
         Ok(DocumentKind::Config(_)) => one(Diagnostic::error(
             "",

@@ -17,9 +17,20 @@ use crate::crd::{
 use crate::diag::{Diagnostics, join};
 use crate::quantity::parse_quantity;
 
+/// Who wrote the resource being checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Someone else: every check runs.
+    Given,
+    /// A mesh conversion, which checked every label and annotation it wrote (and whose reserved
+    /// keys are valid by construction): their syntax is not checked a second time.
+    Converted,
+}
+
 /// The fields every kind shares, borrowed from one spec.
 struct Common<'a> {
     kind: Kind,
+    origin: Origin,
     meta: &'a ObjectMeta,
     class_name: Option<&'a String>,
     replicas: Option<i32>,
@@ -37,9 +48,10 @@ struct Common<'a> {
 
 /// The shared fields of any of the three specs (their field names are the same).
 macro_rules! common_of {
-    ($kind:expr, $cr:expr) => {
+    ($kind:expr, $cr:expr, $origin:expr) => {
         Common {
             kind: $kind,
+            origin: $origin,
             meta: &$cr.metadata,
             class_name: $cr.spec.class_name.as_ref(),
             replicas: $cr.spec.replicas,
@@ -62,9 +74,9 @@ fn blank(s: Option<&String>) -> bool {
 }
 
 /// Validates a `Function` as the operator's webhook would on create.
-pub fn function(function: &Function) -> Diagnostics {
+pub fn function(function: &Function, origin: Origin) -> Diagnostics {
     let s = &function.spec;
-    let c = common_of!(Kind::Function, function);
+    let c = common_of!(Kind::Function, function, origin);
     let mut d = common(&c);
     let g = s.processing_guarantee;
     delivery(
@@ -132,9 +144,9 @@ pub fn function(function: &Function) -> Diagnostics {
 }
 
 /// Validates a `Sink` as the operator's webhook would on create.
-pub fn sink(k: &Sink) -> Diagnostics {
+pub fn sink(k: &Sink, origin: Origin) -> Diagnostics {
     let s = &k.spec;
-    let c = common_of!(Kind::Sink, k);
+    let c = common_of!(Kind::Sink, k, origin);
     let mut d = common(&c);
     delivery(
         s.timeout,
@@ -151,9 +163,9 @@ pub fn sink(k: &Sink) -> Diagnostics {
 }
 
 /// Validates a `Source` as the operator's webhook would on create.
-pub fn source(k: &Source) -> Diagnostics {
+pub fn source(k: &Source, origin: Origin) -> Diagnostics {
     let s = &k.spec;
-    let c = common_of!(Kind::Source, k);
+    let c = common_of!(Kind::Source, k, origin);
     let mut d = common(&c);
     if s.source_config.is_none() {
         d.error("spec.sourceConfig", "source config is not provided");
@@ -174,7 +186,9 @@ fn common(c: &Common<'_>) -> Diagnostics {
             format!("{kind} name must be no more than {MAX_CR_NAME} characters"),
         );
     }
-    metadata(c.meta, &mut d);
+    if c.origin == Origin::Given {
+        metadata(c.meta, &mut d);
+    }
     runtimes(c, &mut d);
     replicas(c, &mut d);
     if let Some(vpa) = c.pod.and_then(|p| p.vpa.as_ref()) {
@@ -562,7 +576,10 @@ mod tests {
 
     #[test]
     fn an_empty_function_fails_like_the_operator_says() {
-        let m = messages(&function(&named(&"x".repeat(44), FunctionSpec::default())));
+        let m = messages(&function(
+            &named(&"x".repeat(44), FunctionSpec::default()),
+            Origin::Given,
+        ));
         assert_eq!(
             m,
             [
