@@ -383,20 +383,24 @@ fn resources(r: Option<&ResourceRequirements>, d: &mut Diagnostics) {
     if !syntax_ok {
         return;
     }
-    let get = |m: &BTreeMap<String, Quantity>, k: &str| m.get(k).and_then(|q| parse_quantity(&q.0));
-    let valid_side = |m: &BTreeMap<String, Quantity>| {
-        get(m, "cpu").unwrap_or(0.0) >= 0.0
-            && get(m, "memory").is_some_and(|v| v > 0.0)
-            && get(m, "ephemeral-storage")
-                .or_else(|| get(m, "storage"))
-                .unwrap_or(0.0)
-                >= 0.0
+    // Each side's cpu, memory and storage, parsed once.
+    let read = |m: &BTreeMap<String, Quantity>| {
+        let get = |k: &str| m.get(k).and_then(|q| parse_quantity(&q.0));
+        (
+            get("cpu"),
+            get("memory"),
+            get("ephemeral-storage").or_else(|| get("storage")),
+        )
+    };
+    let (requests, limits) = (read(requests), read(limits));
+    let valid_side = |(cpu, memory, storage): (Option<f64>, Option<f64>, Option<f64>)| {
+        cpu.unwrap_or(0.0) >= 0.0 && memory.is_some_and(|v| v > 0.0) && storage.unwrap_or(0.0) >= 0.0
     };
     let mut ok = valid_side(requests) && valid_side(limits);
     if ok {
-        ok = get(requests, "memory") <= get(limits, "memory");
-        let limit_cpu = get(limits, "cpu").unwrap_or(0.0);
-        if limit_cpu != 0.0 && get(requests, "cpu").unwrap_or(0.0) > limit_cpu {
+        ok = requests.1 <= limits.1;
+        let limit_cpu = limits.0.unwrap_or(0.0);
+        if limit_cpu != 0.0 && requests.0.unwrap_or(0.0) > limit_cpu {
             ok = false;
         }
     }
@@ -572,6 +576,73 @@ mod tests {
 
     fn messages(d: &Diagnostics) -> Vec<String> {
         d.iter().map(|d| format!("{}: {}", d.path, d.message)).collect()
+    }
+
+    #[test]
+    fn resources_compare_requests_with_limits() {
+        let check = |requests: &[(&str, &str)], limits: &[(&str, &str)]| {
+            let side = |pairs: &[(&str, &str)]| {
+                Some(
+                    pairs
+                        .iter()
+                        .map(|(k, v)| ((*k).to_owned(), Quantity((*v).to_owned())))
+                        .collect(),
+                )
+            };
+            let r = ResourceRequirements {
+                requests: side(requests),
+                limits: side(limits),
+                claims: None,
+            };
+            let mut d = Diagnostics::new();
+            resources(Some(&r), &mut d);
+            messages(&d)
+        };
+        let invalid = ["spec.resources: resource requirement is invalid"];
+        assert!(
+            check(
+                &[("cpu", "500m"), ("memory", "1Gi")],
+                &[("cpu", "1"), ("memory", "1.1Gi")]
+            )
+            .is_empty()
+        );
+        // A cpu limit of 0 means none.
+        assert!(
+            check(
+                &[("cpu", "2"), ("memory", "1G")],
+                &[("cpu", "0"), ("memory", "1G")]
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            check(
+                &[("cpu", "2"), ("memory", "1G")],
+                &[("cpu", "1"), ("memory", "1G")]
+            ),
+            invalid
+        );
+        assert_eq!(
+            check(
+                &[("cpu", "1"), ("memory", "2G")],
+                &[("cpu", "1"), ("memory", "1G")]
+            ),
+            invalid
+        );
+        assert_eq!(check(&[("cpu", "1")], &[("cpu", "1"), ("memory", "1G")]), invalid);
+        assert_eq!(
+            check(
+                &[("cpu", "1"), ("memory", "1G"), ("storage", "-1")],
+                &[("memory", "1G")]
+            ),
+            invalid
+        );
+        assert_eq!(
+            check(&[("cpu", "one"), ("memory", "1G")], &[("memory", "1Gb")]),
+            [
+                "spec.resources.requests.cpu: quantities must match the regular expression of a Kubernetes quantity: \"one\"",
+                "spec.resources.limits.memory: quantities must match the regular expression of a Kubernetes quantity: \"1Gb\"",
+            ]
+        );
     }
 
     #[test]
