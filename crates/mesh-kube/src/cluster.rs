@@ -40,26 +40,26 @@ pub struct Cluster {
 }
 
 fn api_resource(kind: ResourceKind) -> ApiResource {
-    let (group, version) = match kind {
-        ResourceKind::Secret => ("", "v1"),
-        _ => ("compute.functionmesh.io", "v1alpha1"),
-    };
-    ApiResource {
-        group: group.to_owned(),
-        version: version.to_owned(),
-        api_version: kind.api_version().to_owned(),
-        kind: kind.as_str().to_owned(),
-        plural: kind.plural().to_owned(),
+    match kind {
+        ResourceKind::Secret => core_v1("Secret", "secrets"),
+        _ => ApiResource {
+            group: "compute.functionmesh.io".to_owned(),
+            version: "v1alpha1".to_owned(),
+            api_version: kind.api_version().to_owned(),
+            kind: kind.as_str().to_owned(),
+            plural: kind.plural().to_owned(),
+        },
     }
 }
 
-fn pod_resource() -> ApiResource {
+/// A kind of the core `v1` group.
+fn core_v1(kind: &str, plural: &str) -> ApiResource {
     ApiResource {
         group: String::new(),
         version: "v1".to_owned(),
         api_version: "v1".to_owned(),
-        kind: "Pod".to_owned(),
-        plural: "pods".to_owned(),
+        kind: kind.to_owned(),
+        plural: plural.to_owned(),
     }
 }
 
@@ -88,17 +88,17 @@ fn classify(e: kube::Error) -> Attempt<kube::Error> {
     }
 }
 
-/// Maps a final failure of an operation on `key` to the store's error.
-fn store_error(kind: ResourceKind, name: &str, e: Result<kube::Error, (u32, String)>) -> StoreError {
+/// Maps a final failure of an operation on the object `kind` `name` to the store's error.
+fn store_error(kind: &str, name: &str, e: Result<kube::Error, (u32, String)>) -> StoreError {
     match e {
         Err((attempts, message)) => StoreError::Unavailable { attempts, message },
         Ok(kube::Error::Api(s)) => match (s.code, s.reason.as_str()) {
             (404, _) => StoreError::NotFound {
-                kind: kind.as_str().to_owned(),
+                kind: kind.to_owned(),
                 name: name.to_owned(),
             },
             (409, "AlreadyExists") => StoreError::AlreadyExists {
-                kind: kind.as_str().to_owned(),
+                kind: kind.to_owned(),
                 name: name.to_owned(),
             },
             (409, _) => StoreError::Conflict(s.message),
@@ -180,7 +180,8 @@ impl Cluster {
         }
     }
 
-    async fn call<T, F, Fut>(&self, kind: ResourceKind, name: &str, call: F) -> Result<T, StoreError>
+    /// Runs `call` on the object `kind` `name` (which names it in errors) under the retry policy.
+    async fn call<T, F, Fut>(&self, kind: &str, name: &str, call: F) -> Result<T, StoreError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, kube::Error>>,
@@ -225,7 +226,7 @@ impl Cluster {
                     "{} (does the namespace exist, and are mesh's CRDs installed? `mesh install-crds`)",
                     s.message
                 )),
-                other => store_error(key.kind, &key.name, other),
+                other => store_error(key.kind.as_str(), &key.name, other),
             })?;
         let after = serde_json::to_value(after).map_err(|e| StoreError::Invalid(e.to_string()))?;
         Ok(match before {
@@ -244,14 +245,18 @@ impl Cluster {
         for crd in mesh_core::crd::crds() {
             let name = crd.metadata.name.clone().unwrap_or_default();
             let patch = Patch::Apply(&crd);
-            self.call(ResourceKind::Function, &name, || api.patch(&name, &pp, &patch))
-                .await?;
+            self.call("CustomResourceDefinition", &name, || {
+                api.patch(&name, &pp, &patch)
+            })
+            .await?;
             names.push(name);
         }
         let deadline = tokio::time::Instant::now() + wait;
         for name in &names {
             loop {
-                let crd = self.call(ResourceKind::Function, name, || api.get(name)).await?;
+                let crd = self
+                    .call("CustomResourceDefinition", name, || api.get(name))
+                    .await?;
                 let established = crd
                     .status
                     .as_ref()
@@ -348,14 +353,16 @@ impl Store for Cluster {
             field_manager: Some(FIELD_MANAGER.to_owned()),
         };
         let api = self.api(key.kind, Some(&key.namespace));
-        self.call(key.kind, &key.name, || api.create(&pp, &object))
+        self.call(key.kind.as_str(), &key.name, || api.create(&pp, &object))
             .await?;
         Ok(())
     }
 
     async fn get(&self, key: &ObjectKey) -> Result<Value, StoreError> {
         let api = self.api(key.kind, Some(&key.namespace));
-        let o = self.call(key.kind, &key.name, || api.get(&key.name)).await?;
+        let o = self
+            .call(key.kind.as_str(), &key.name, || api.get(&key.name))
+            .await?;
         let mut v = serde_json::to_value(o).map_err(|e| StoreError::Invalid(e.to_string()))?;
         v["apiVersion"] = json!(key.kind.api_version());
         v["kind"] = json!(key.kind.as_str());
@@ -365,7 +372,7 @@ impl Store for Cluster {
     async fn list(&self, kind: ResourceKind, selector: &Selector) -> Result<Vec<Value>, StoreError> {
         let api = self.api(kind, selector.namespace.as_deref());
         let lp = ListParams::default().labels(&selector.label_selector());
-        let list = self.call(kind, "", || api.list(&lp)).await?;
+        let list = self.call(kind.as_str(), "", || api.list(&lp)).await?;
         list.items
             .into_iter()
             .map(|o| {
@@ -380,7 +387,7 @@ impl Store for Cluster {
     async fn delete(&self, key: &ObjectKey) -> Result<(), StoreError> {
         let api = self.api(key.kind, Some(&key.namespace));
         let dp = DeleteParams::default();
-        self.call(key.kind, &key.name, || api.delete(&key.name, &dp))
+        self.call(key.kind.as_str(), &key.name, || api.delete(&key.name, &dp))
             .await?;
         Ok(())
     }
@@ -389,30 +396,27 @@ impl Store for Cluster {
         let api = self.api(key.kind, Some(&key.namespace));
         let patch = Patch::Merge(json!({"spec": {"replicas": replicas}}));
         let pp = PatchParams::default();
-        self.call(key.kind, &key.name, || api.patch(&key.name, &pp, &patch))
+        self.call(key.kind.as_str(), &key.name, || api.patch(&key.name, &pp, &patch))
             .await?;
         Ok(())
     }
 
     async fn restart_instance(&self, pods: &Selector, ordinal: i32) -> Result<String, StoreError> {
         let namespace = pods.namespace.as_deref().unwrap_or(&self.namespace);
-        let api: Api<DynamicObject> = Api::namespaced_with(self.client.clone(), namespace, &pod_resource());
+        let api: Api<DynamicObject> =
+            Api::namespaced_with(self.client.clone(), namespace, &core_v1("Pod", "pods"));
         let lp = ListParams::default().labels(&pods.label_selector());
-        let list = self.call(ResourceKind::Secret, "", || api.list(&lp)).await?;
-        let what = format!("instance {ordinal}");
+        let list = self.call("Pod", "", || api.list(&lp)).await?;
         let name = list
             .items
             .iter()
             .find_map(|p| statefulset_pod(&p.metadata, ordinal))
             .ok_or_else(|| StoreError::NotFound {
-                kind: "pod of".to_owned(),
-                name: what.clone(),
+                kind: "Pod".to_owned(),
+                name: format!("with ordinal {ordinal}"),
             })?;
         let dp = DeleteParams::default();
-        match self
-            .call(ResourceKind::Secret, &what, || api.delete(&name, &dp))
-            .await
-        {
+        match self.call("Pod", &name, || api.delete(&name, &dp)).await {
             // Gone in the meantime is as good as deleted.
             Ok(_) | Err(StoreError::NotFound { .. }) => Ok(name),
             Err(e) => Err(e),
@@ -420,7 +424,7 @@ impl Store for Cluster {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        self.call(ResourceKind::Secret, "", || self.client.apiserver_version())
+        self.call("version", "", || self.client.apiserver_version())
             .await
             .map(|_| ())
     }

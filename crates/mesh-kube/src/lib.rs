@@ -21,7 +21,7 @@ pub use cluster::{Cluster, ClusterOptions, FIELD_MANAGER};
 pub use directory::Directory;
 pub use error::StoreError;
 pub use object::{
-    Applied, ApplyOptions, MESH_API_VERSION, ObjectKey, ResourceKind, Selector, desired, status_of,
+    Applied, ApplyOptions, MESH_API_VERSION, ObjectKey, ResourceKind, Selector, claim, desired, status_of,
 };
 pub use retry::RetryPolicy;
 

@@ -163,7 +163,33 @@ pub struct Selector {
     pub component: Option<String>,
 }
 
+/// The value of an object's reserved claim `compute.functionmesh.io/pulsar-<claim>` (`cluster`,
+/// `tenant`, `namespace` or `component`).
+pub fn claim<'a>(object: &'a Value, claim: &str) -> Option<&'a str> {
+    object
+        .pointer(&format!(
+            "/metadata/labels/compute.functionmesh.io~1pulsar-{claim}"
+        ))
+        .and_then(Value::as_str)
+}
+
 impl Selector {
+    /// What selects the component of `object`: its namespace and its reserved claims, which
+    /// its pods carry too.
+    pub fn of_object(object: &Value) -> Self {
+        let get = |c: &str| claim(object, c).map(str::to_owned);
+        Self {
+            namespace: object
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            cluster: get("cluster"),
+            tenant: get("tenant"),
+            pulsar_namespace: get("namespace"),
+            component: get("component"),
+        }
+    }
+
     /// The reserved labels the selector requires.
     pub fn labels(&self) -> Vec<(String, &str)> {
         [

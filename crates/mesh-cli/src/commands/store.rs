@@ -228,11 +228,7 @@ pub fn delete(args: &ObjectArgs, err: &mut dyn Write) -> Status {
 }
 
 fn label<'a>(o: &'a Value, claim: &str) -> &'a str {
-    o.pointer(&format!(
-        "/metadata/labels/compute.functionmesh.io~1pulsar-{claim}"
-    ))
-    .and_then(Value::as_str)
-    .unwrap_or("")
+    mesh_kube::claim(o, claim).unwrap_or("")
 }
 
 /// `mesh list`.

@@ -164,7 +164,7 @@ pub fn function(config: &FunctionConfig, ctx: &Context<'_>) -> Outcome<Function>
             warnings: Diagnostics::new(),
         },
         d,
-        |cr| validate::webhook::function(cr, validate::webhook::Origin::Converted),
+        validate::webhook::function,
     )
 }
 

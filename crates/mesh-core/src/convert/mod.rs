@@ -103,10 +103,17 @@ pub struct Converted<T> {
 pub type Outcome<T> = Result<Converted<T>, Diagnostics>;
 
 /// Ends a conversion: with errors, all diagnostics; else the operator's admission rules run on
-/// the result, whose findings are errors too.
-fn finish<T>(mut done: Converted<T>, mut d: Diagnostics, webhook: fn(&T) -> Diagnostics) -> Outcome<T> {
+/// the result (as a conversion's own output), whose findings are errors too.
+fn finish<T>(
+    mut done: Converted<T>,
+    mut d: Diagnostics,
+    webhook: fn(&T, crate::validate::webhook::Origin) -> Diagnostics,
+) -> Outcome<T> {
     if !d.has_errors() {
-        d.extend(webhook(&done.resource));
+        d.extend(webhook(
+            &done.resource,
+            crate::validate::webhook::Origin::Converted,
+        ));
     }
     if d.has_errors() {
         return Err(d);

@@ -4,20 +4,13 @@ use sha2::Digest;
 
 /// `toValidName`: lower case, every character outside `[a-z0-9-.]` replaced by `-`.
 pub fn to_valid_name(s: &str) -> String {
-    if s.bytes()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')
-    {
+    let valid = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.';
+    if s.chars().all(valid) {
         return s.to_owned();
     }
     s.to_lowercase()
         .chars()
-        .map(|c| {
-            if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.' {
-                c
-            } else {
-                '-'
-            }
-        })
+        .map(|c| if valid(c) { c } else { '-' })
         .collect()
 }
 

@@ -150,6 +150,6 @@ pub fn sink(config: &SinkConfig, ctx: &Context<'_>) -> Outcome<Sink> {
             warnings: Diagnostics::new(),
         },
         d,
-        |cr| validate::webhook::sink(cr, validate::webhook::Origin::Converted),
+        validate::webhook::sink,
     )
 }

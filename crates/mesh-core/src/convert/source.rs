@@ -102,6 +102,6 @@ pub fn source(config: &SourceConfig, ctx: &Context<'_>) -> Outcome<Source> {
             warnings: Diagnostics::new(),
         },
         d,
-        |cr| validate::webhook::source(cr, validate::webhook::Origin::Converted),
+        validate::webhook::source,
     )
 }

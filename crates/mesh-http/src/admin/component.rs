@@ -389,11 +389,7 @@ pub(crate) async fn list(
         .map_err(|e| store_error(&state, e))?;
     let names: BTreeSet<String> = objects
         .iter()
-        .filter_map(|o| {
-            o.pointer("/metadata/labels/compute.functionmesh.io~1pulsar-component")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
+        .filter_map(|o| mesh_kube::claim(o, "component").map(str::to_owned))
         .collect();
     Ok(Json(names.into_iter().collect()))
 }
@@ -512,24 +508,7 @@ pub(crate) async fn instance_action(
             kind.lower()
         )));
     }
-    let label = |claim: &str| {
-        object
-            .pointer(&format!(
-                "/metadata/labels/compute.functionmesh.io~1pulsar-{claim}"
-            ))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
-    let pods = Selector {
-        namespace: object
-            .pointer("/metadata/namespace")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        cluster: label("cluster"),
-        tenant: Some(path.0.clone()),
-        pulsar_namespace: Some(path.1.clone()),
-        component: Some(path.2.clone()),
-    };
+    let pods = Selector::of_object(&object);
     match state.store.restart_instance(&pods, id).await {
         Ok(pod) => Ok(done(
             kind,
