@@ -47,81 +47,90 @@ pub enum LogTopicAgent {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InputConf {
-    /// Input type class.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_class_name: Option<String>,
-    /// Input topics.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topics: Option<Vec<String>>,
-    /// Regex input subscription.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topic_pattern: Option<String>,
-    /// Topic to SerDe class.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_serde_sources: Option<BTreeMap<String, String>>,
     /// Topic to schema type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_schema_sources: Option<BTreeMap<String, String>>,
+    /// Topic to SerDe class.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_serde_sources: Option<BTreeMap<String, String>>,
     /// Per-topic consumer settings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_specs: Option<BTreeMap<String, ConsumerConfig>>,
+    /// Regex input subscription.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic_pattern: Option<String>,
+    /// Input topics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topics: Option<Vec<String>>,
+    /// Input type class.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_class_name: Option<String>,
 }
 
 /// `ConsumerConfig` of a CR input spec (note `serdeClassname` with a lower-case n).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConsumerConfig {
+    /// Consumer properties.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consumer_properties: Option<BTreeMap<String, String>>,
+    /// End-to-end encryption.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crypto_config: Option<CryptoConfig>,
+    /// Whether the key is a regex pattern.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_regex_pattern: Option<bool>,
+    /// Receiver queue size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receiver_queue_size: Option<i32>,
+    /// Schema properties.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_properties: Option<BTreeMap<String, String>>,
     /// Schema type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_type: Option<String>,
     /// SerDe class.
     #[serde(rename = "serdeClassname", skip_serializing_if = "Option::is_none")]
     pub serde_classname: Option<String>,
-    /// Whether the key is a regex pattern.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_regex_pattern: Option<bool>,
-    /// Schema properties.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub schema_properties: Option<BTreeMap<String, String>>,
-    /// Consumer properties.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub consumer_properties: Option<BTreeMap<String, String>>,
-    /// Receiver queue size.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub receiver_queue_size: Option<i32>,
-    /// End-to-end encryption.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crypto_config: Option<CryptoConfig>,
 }
 
 /// `output` of a Function or Source.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OutputConf {
-    /// Output type class.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_class_name: Option<String>,
-    /// Output topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub topic: Option<String>,
-    /// Output SerDe class.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sink_serde_class_name: Option<String>,
-    /// Output schema type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sink_schema_type: Option<String>,
-    /// Producer settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub producer_conf: Option<ProducerConfig>,
     /// Topic to a JSON string of a consumer config.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_schema_sinks: Option<BTreeMap<String, String>>,
+    /// Producer settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub producer_conf: Option<ProducerConfig>,
+    /// Output schema type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sink_schema_type: Option<String>,
+    /// Output SerDe class.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sink_serde_class_name: Option<String>,
+    /// Output topic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// Output type class.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_class_name: Option<String>,
 }
 
 /// `producerConf` of an output.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProducerConfig {
+    /// Batch builder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch_builder: Option<String>,
+    /// Compression.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compression_type: Option<CompressionType>,
+    /// End-to-end encryption.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crypto_config: Option<CryptoConfig>,
     /// Maximum pending messages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_pending_messages: Option<i32>,
@@ -131,120 +140,111 @@ pub struct ProducerConfig {
     /// Thread-local producers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_thread_local_producers: Option<bool>,
-    /// End-to-end encryption.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crypto_config: Option<CryptoConfig>,
-    /// Batch builder.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub batch_builder: Option<String>,
-    /// Compression.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub compression_type: Option<CompressionType>,
 }
 
 /// `cryptoConfig` of a consumer or producer.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CryptoConfig {
+    /// Consumer failure action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consumer_crypto_failure_action: Option<String>,
     /// Key reader class.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crypto_key_reader_class_name: Option<String>,
     /// Key reader config.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crypto_key_reader_config: Option<BTreeMap<String, String>>,
+    /// Secrets holding the keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crypto_secrets: Option<Vec<CryptoSecret>>,
     /// Encryption key names.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_keys: Option<Vec<String>>,
     /// Producer failure action.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub producer_crypto_failure_action: Option<String>,
-    /// Consumer failure action.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub consumer_crypto_failure_action: Option<String>,
-    /// Secrets holding the keys.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crypto_secrets: Option<Vec<CryptoSecret>>,
 }
 
 /// A secret key the crypto key reader needs.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CryptoSecret {
-    /// Secret name.
-    pub secret_name: String,
-    /// Key in the secret.
-    pub secret_key: String,
     /// Mount path when mounted as a volume.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub as_volume: Option<String>,
+    /// Key in the secret.
+    pub secret_key: String,
+    /// Secret name.
+    pub secret_name: String,
 }
 
 /// A `secretsMap` entry: a key of a Kubernetes Secret.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SecretRef {
-    /// Secret name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
     /// Key in the secret.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// Secret name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 /// `pulsar` (and `pulsarPackageService`): how the instance reaches Pulsar.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PulsarMessaging {
-    /// ConfigMap with the service URLs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pulsar_config: Option<String>,
-    /// Secret with the client auth settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auth_secret: Option<String>,
-    /// Secret with the TLS settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tls_secret: Option<String>,
-    /// TLS settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tls_config: Option<TlsConfig>,
     /// Auth settings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_config: Option<AuthConfig>,
+    /// Secret with the client auth settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_secret: Option<String>,
     /// Auth settings of the subscription clean-up job.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cleanup_auth_config: Option<AuthConfig>,
+    /// ConfigMap with the service URLs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pulsar_config: Option<String>,
+    /// TLS settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_config: Option<TlsConfig>,
+    /// Secret with the TLS settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_secret: Option<String>,
 }
 
 /// `tlsConfig`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TlsConfig {
-    /// TLS on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
     /// Accept untrusted certificates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_insecure: Option<bool>,
-    /// Verify host names.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hostname_verification: Option<bool>,
-    /// Secret with the CA certificate.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cert_secret_name: Option<String>,
     /// Key of the certificate in that secret.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cert_secret_key: Option<String>,
+    /// Secret with the CA certificate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cert_secret_name: Option<String>,
+    /// TLS on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Verify host names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hostname_verification: Option<bool>,
 }
 
 /// `authConfig`: OAuth2 or a generic auth plugin.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthConfig {
-    /// OAuth2 client credentials.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub oauth2_config: Option<OAuth2Config>,
     /// Any auth plugin.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generic_auth: Option<GenericAuth>,
+    /// OAuth2 client credentials.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oauth2_config: Option<OAuth2Config>,
 }
 
 /// `oauth2Config`.
@@ -255,23 +255,23 @@ pub struct OAuth2Config {
     pub audience: String,
     /// Issuer URL.
     pub issuer_url: String,
+    /// Key of the private key in that secret.
+    pub key_secret_key: String,
+    /// Secret holding the private key.
+    pub key_secret_name: String,
     /// Scope.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// Secret holding the private key.
-    pub key_secret_name: String,
-    /// Key of the private key in that secret.
-    pub key_secret_key: String,
 }
 
 /// `genericAuth`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GenericAuth {
-    /// Auth plugin class.
-    pub client_authentication_plugin: String,
     /// Plugin parameters.
     pub client_authentication_parameters: String,
+    /// Auth plugin class.
+    pub client_authentication_plugin: String,
 }
 
 /// Log level of a runtime.
@@ -341,70 +341,70 @@ pub enum Log4jConfigFileType {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RuntimeLogConfig {
-    /// Level.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub level: Option<LogLevel>,
-    /// Rotation policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rotate_policy: Option<RotatePolicy>,
     /// Format.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<LogFormat>,
-    /// ConfigMap key with a custom log config.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub log_config: Option<LogConfigRef>,
     /// Format of that file (Java).
     #[serde(rename = "javaLog4JConfigFileType", skip_serializing_if = "Option::is_none")]
     pub java_log4j_config_file_type: Option<Log4jConfigFileType>,
+    /// Level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<LogLevel>,
+    /// ConfigMap key with a custom log config.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_config: Option<LogConfigRef>,
+    /// Rotation policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rotate_policy: Option<RotatePolicy>,
 }
 
 /// `logConfig`: a key of a ConfigMap.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LogConfigRef {
-    /// ConfigMap name.
-    pub name: String,
     /// Key in it.
     pub key: String,
+    /// ConfigMap name.
+    pub name: String,
 }
 
 /// `java` runtime.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct JavaRuntime {
+    /// Entry class of the instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry_class: Option<String>,
+    /// Extra dependencies directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_dependencies_dir: Option<String>,
+    /// Path of the instance in the image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_path: Option<String>,
     /// Local path of the jar in the pod.
     pub jar: String,
     /// Package URL to download the jar from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jar_location: Option<String>,
-    /// Extra dependencies directory.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extra_dependencies_dir: Option<String>,
-    /// Logging.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub log: Option<RuntimeLogConfig>,
     /// JVM options.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub java_opts: Option<Vec<String>>,
-    /// Path of the instance in the image.
+    /// Logging.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub instance_path: Option<String>,
-    /// Entry class of the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entry_class: Option<String>,
+    pub log: Option<RuntimeLogConfig>,
 }
 
 /// `python` runtime.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PythonRuntime {
+    /// Logging.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log: Option<RuntimeLogConfig>,
     /// Local path of the package in the pod.
     pub py: String,
     /// Package URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub py_location: Option<String>,
-    /// Logging.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub log: Option<RuntimeLogConfig>,
 }
 
 /// `golang` runtime.
@@ -440,33 +440,33 @@ pub struct GenericRuntime {
 pub struct WindowConfig {
     /// The user's window function class.
     pub actual_window_function_class_name: String,
-    /// Window length in messages.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub window_length_count: Option<i32>,
-    /// Window length in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub window_length_duration_ms: Option<i64>,
-    /// Sliding interval in messages.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sliding_interval_count: Option<i32>,
-    /// Sliding interval in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sliding_interval_duration_ms: Option<i64>,
     /// Late data topic.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub late_data_topic: Option<String>,
     /// Maximum lag in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_lag_ms: Option<i64>,
-    /// Watermark interval in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub watermark_emit_interval_ms: Option<i64>,
-    /// Timestamp extractor class.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp_extractor_class_name: Option<String>,
     /// Guarantee of the window executor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub processing_guarantees: Option<WindowProcessingGuarantees>,
+    /// Sliding interval in messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sliding_interval_count: Option<i32>,
+    /// Sliding interval in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sliding_interval_duration_ms: Option<i64>,
+    /// Timestamp extractor class.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_extractor_class_name: Option<String>,
+    /// Watermark interval in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub watermark_emit_interval_ms: Option<i64>,
+    /// Window length in messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window_length_count: Option<i32>,
+    /// Window length in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window_length_duration_ms: Option<i64>,
 }
 
 /// `statefulConfig`.
@@ -481,11 +481,11 @@ pub struct StatefulConfig {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PulsarStateStore {
-    /// State storage service URL.
-    pub service_url: String,
     /// Java state store provider.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub java_provider: Option<PulsarStateStoreJavaProvider>,
+    /// State storage service URL.
+    pub service_url: String,
 }
 
 /// `statefulConfig.pulsar.javaProvider`.
@@ -516,39 +516,39 @@ pub struct BatchSourceConfig {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SourceConnectorSpec {
-    /// Built-in source type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_type: Option<String>,
     /// Batch source settings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_source_config: Option<BatchSourceConfig>,
     /// Source class.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
-    /// Type class.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_class_name: Option<String>,
     /// Connector config.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "free_form")]
     pub configs: Option<BTreeMap<String, Value>>,
+    /// Built-in source type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_type: Option<String>,
+    /// Type class.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_class_name: Option<String>,
 }
 
 /// A Function's `sinkConfig`: run a sink connector inside the function.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SinkConnectorSpec {
-    /// Built-in sink type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sink_type: Option<String>,
     /// Sink class.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
-    /// Type class.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_class_name: Option<String>,
     /// Connector config.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "free_form")]
     pub configs: Option<BTreeMap<String, Value>>,
+    /// Built-in sink type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sink_type: Option<String>,
+    /// Type class.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_class_name: Option<String>,
 }

@@ -36,160 +36,160 @@ use super::{free_form, min_replicas_schema, replicas_schema};
 )]
 #[serde(rename_all = "camelCase")]
 pub struct FunctionSpec {
-    /// Pulsar function name.
+    /// Acknowledge automatically.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub auto_ack: Option<bool>,
     /// Function class.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
-    /// Pulsar tenant.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tenant: Option<String>,
-    /// Pulsar namespace.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-    /// Pulsar cluster.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cluster_name: Option<String>,
-    /// Instances.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(schema_with = "replicas_schema")]
-    pub replicas: Option<i32>,
-    /// Show the precise parallelism.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub show_precise_parallelism: Option<bool>,
-    /// Minimum instances (HPA).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(schema_with = "min_replicas_schema")]
-    pub min_replicas: Option<i32>,
-    /// Image of the package downloader init container.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub downloader_image: Option<String>,
     /// Image of the subscription clean-up job.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cleanup_image: Option<String>,
-    /// Maximum instances (HPA).
+    /// Delete the subscription with the function.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_replicas: Option<i32>,
+    pub cleanup_subscription: Option<bool>,
+    /// Pulsar cluster.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster_name: Option<String>,
+    /// Dead-letter topic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dead_letter_topic: Option<String>,
+    /// Image of the package downloader init container.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub downloader_image: Option<String>,
+    /// Image of the log-shipping sidecar.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filebeat_image: Option<String>,
+    /// Forward input message properties.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forward_source_message_property: Option<bool>,
+    /// User config.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "free_form")]
+    pub func_config: Option<BTreeMap<String, Value>>,
+    /// Generic runtime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generic_runtime: Option<GenericRuntime>,
+    /// Go runtime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub golang: Option<GoRuntime>,
+    /// Runner image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The image has wget.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_has_get: Option<bool>,
+    /// The image has pulsarctl.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_has_pulsarctl: Option<bool>,
+    /// Image pull policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_pull_policy: Option<String>,
     /// Inputs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<InputConf>,
-    /// Output.
+    /// Java runtime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub output: Option<OutputConf>,
+    pub java: Option<JavaRuntime>,
     /// Log topic.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_topic: Option<String>,
     /// Who ships logs to the log topic.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_topic_agent: Option<LogTopicAgent>,
-    /// Image of the log-shipping sidecar.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filebeat_image: Option<String>,
-    /// User config.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(schema_with = "free_form")]
-    pub func_config: Option<BTreeMap<String, Value>>,
-    /// A source connector run inside the function.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_config: Option<SourceConnectorSpec>,
-    /// A sink connector run inside the function.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sink_config: Option<SinkConnectorSpec>,
-    /// Container resources.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resources: Option<ResourceRequirements>,
-    /// Secrets as environment variables.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub secrets_map: Option<BTreeMap<String, SecretRef>>,
-    /// Volume mounts of the container.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub volume_mounts: Option<Vec<VolumeMount>>,
-    /// Message timeout in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<i32>,
-    /// Acknowledge automatically.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_ack: Option<bool>,
     /// Retries before the dead-letter topic.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_message_retry: Option<i32>,
-    /// Delivery semantics.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub processing_guarantee: Option<ProcessingGuarantee>,
-    /// Failover subscription.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retain_ordering: Option<bool>,
-    /// Key-shared subscription.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub retain_key_ordering: Option<bool>,
-    /// Dead-letter topic.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dead_letter_topic: Option<String>,
-    /// Forward input message properties.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_source_message_property: Option<bool>,
     /// Maximum pending async requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_pending_async_requests: Option<i32>,
-    /// Extra runtime flags.
+    /// Maximum instances (HPA).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub runtime_flags: Option<String>,
-    /// Subscription name.
+    pub max_replicas: Option<i32>,
+    /// Minimum instances (HPA).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "min_replicas_schema")]
+    pub min_replicas: Option<i32>,
+    /// Pulsar function name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscription_name: Option<String>,
-    /// Delete the subscription with the function.
+    pub name: Option<String>,
+    /// Pulsar namespace.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cleanup_subscription: Option<bool>,
-    /// Initial subscription position.
+    pub namespace: Option<String>,
+    /// Output.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscription_position: Option<SubscriptionPosition>,
-    /// Skip to the latest message on restart.
+    pub output: Option<OutputConf>,
+    /// Retention of those claims.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_to_latest: Option<bool>,
+    pub persistent_volume_claim_retention_policy: Option<StatefulSetPersistentVolumeClaimRetentionPolicy>,
     /// Pod policy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pod: Option<PodPolicy>,
-    /// Window settings.
+    /// Delivery semantics.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub window_config: Option<WindowConfig>,
+    pub processing_guarantee: Option<ProcessingGuarantee>,
     /// How the instance reaches Pulsar.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pulsar: Option<PulsarMessaging>,
     /// How the downloader reaches Pulsar's package service.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pulsar_package_service: Option<PulsarMessaging>,
-    /// Java runtime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub java: Option<JavaRuntime>,
     /// Python runtime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub python: Option<PythonRuntime>,
-    /// Go runtime.
+    /// Instances.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "replicas_schema")]
+    pub replicas: Option<i32>,
+    /// Container resources.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub golang: Option<GoRuntime>,
-    /// Generic runtime.
+    pub resources: Option<ResourceRequirements>,
+    /// Key-shared subscription.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub generic_runtime: Option<GenericRuntime>,
-    /// Runner image.
+    pub retain_key_ordering: Option<bool>,
+    /// Failover subscription.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
-    /// Image pull policy.
+    pub retain_ordering: Option<bool>,
+    /// Extra runtime flags.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_pull_policy: Option<String>,
-    /// The image has pulsarctl.
+    pub runtime_flags: Option<String>,
+    /// Secrets as environment variables.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_has_pulsarctl: Option<bool>,
-    /// The image has wget.
+    pub secrets_map: Option<BTreeMap<String, SecretRef>>,
+    /// Show the precise parallelism.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_has_get: Option<bool>,
+    pub show_precise_parallelism: Option<bool>,
+    /// A sink connector run inside the function.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sink_config: Option<SinkConnectorSpec>,
+    /// Skip to the latest message on restart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_to_latest: Option<bool>,
+    /// A source connector run inside the function.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_config: Option<SourceConnectorSpec>,
     /// State store.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stateful_config: Option<StatefulConfig>,
+    /// Subscription name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_name: Option<String>,
+    /// Initial subscription position.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_position: Option<SubscriptionPosition>,
+    /// Pulsar tenant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    /// Message timeout in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<i32>,
     /// Volume claim templates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_claim_templates: Option<Vec<PersistentVolumeClaim>>,
-    /// Retention of those claims.
+    /// Volume mounts of the container.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub persistent_volume_claim_retention_policy: Option<StatefulSetPersistentVolumeClaimRetentionPolicy>,
+    pub volume_mounts: Option<Vec<VolumeMount>>,
+    /// Window settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window_config: Option<WindowConfig>,
 }

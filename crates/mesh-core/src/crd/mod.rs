@@ -2,6 +2,10 @@
 //! `FunctionMesh`, with every field of the operator's CRDs. Embedded Kubernetes objects use
 //! `k8s-openapi` types; optional fields are `Option` and nothing empty is serialized.
 //!
+//! Fields are declared in byte order of their JSON names, as `k8s-openapi` declares its own: the
+//! typed serialization is then already sorted, as a `serde_json::Value` would be, and the YAML
+//! writer has nothing to reorder (the `crd_field_order` test checks every field).
+//!
 //! Our own CRDs are generated from these types ([`crds`]); a test walks the operator's CRDs and
 //! checks that every property path exists here with a compatible type and the same enum.
 

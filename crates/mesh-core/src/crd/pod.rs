@@ -14,96 +14,96 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PodPolicy {
-    /// Pod labels (merged over the operator's own).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub labels: Option<BTreeMap<String, String>>,
-    /// Node selector.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_selector: Option<BTreeMap<String, String>>,
     /// Affinity.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub affinity: Option<Affinity>,
-    /// Tolerations.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tolerations: Option<Vec<Toleration>>,
     /// Pod annotations.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<BTreeMap<String, String>>,
-    /// Pod security context.
+    /// HPA behaviour.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub security_context: Option<PodSecurityContext>,
-    /// Termination grace period.
+    pub auto_scaling_behavior: Option<HorizontalPodAutoscalerBehavior>,
+    /// Custom HPA metrics.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub termination_grace_period_seconds: Option<i64>,
-    /// Volumes.
+    pub auto_scaling_metrics: Option<Vec<MetricSpec>>,
+    /// Built-in HPA rules (`AverageUtilizationCPUPercent80`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub volumes: Option<Vec<Volume>>,
+    pub builtin_autoscaler: Option<Vec<String>>,
+    /// Do not add the operator's default anti-affinity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_default_affinity: Option<bool>,
+    /// Container environment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub env: Option<Vec<EnvVar>>,
     /// Image pull secrets.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_pull_secrets: Option<Vec<LocalObjectReference>>,
     /// Init containers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub init_containers: Option<Vec<Container>>,
-    /// Sidecar containers.
+    /// Pod labels (merged over the operator's own).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sidecars: Option<Vec<Container>>,
-    /// Service account.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub service_account_name: Option<String>,
-    /// Built-in HPA rules (`AverageUtilizationCPUPercent80`, …).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub builtin_autoscaler: Option<Vec<String>>,
-    /// Custom HPA metrics.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_scaling_metrics: Option<Vec<MetricSpec>>,
-    /// HPA behaviour.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_scaling_behavior: Option<HorizontalPodAutoscalerBehavior>,
-    /// Vertical pod autoscaler.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vpa: Option<VpaSpec>,
-    /// Container environment.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub env: Option<Vec<EnvVar>>,
+    pub labels: Option<BTreeMap<String, String>>,
     /// Liveness probe settings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub liveness: Option<Liveness>,
+    /// Node selector.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_selector: Option<BTreeMap<String, String>>,
+    /// Pod security context.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_context: Option<PodSecurityContext>,
+    /// Service account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_account_name: Option<String>,
+    /// Sidecar containers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sidecars: Option<Vec<Container>>,
     /// Startup probe.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub startup_probe: Option<Probe>,
-    /// Do not add the operator's default anti-affinity.
+    /// Termination grace period.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub disable_default_affinity: Option<bool>,
+    pub termination_grace_period_seconds: Option<i64>,
+    /// Tolerations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tolerations: Option<Vec<Toleration>>,
+    /// Volumes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<Volume>>,
+    /// Vertical pod autoscaler.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpa: Option<VpaSpec>,
 }
 
 /// `spec.pod.liveness`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Liveness {
-    /// Probe period.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub period_seconds: Option<i32>,
-    /// Initial delay.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub initial_delay_seconds: Option<i32>,
-    /// Success threshold.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub success_threshold: Option<i32>,
     /// Failure threshold.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_threshold: Option<i32>,
+    /// Initial delay.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial_delay_seconds: Option<i32>,
+    /// Probe period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period_seconds: Option<i32>,
+    /// Success threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success_threshold: Option<i32>,
 }
 
 /// `spec.pod.vpa`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct VpaSpec {
-    /// Update policy.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update_policy: Option<PodUpdatePolicy>,
     /// Resource policy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_policy: Option<PodResourcePolicy>,
+    /// Update policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_policy: Option<PodUpdatePolicy>,
 }
 
 /// VPA update mode.
@@ -141,12 +141,12 @@ pub enum ControlledValues {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PodUpdatePolicy {
-    /// Update mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update_mode: Option<UpdateMode>,
     /// Minimum live replicas during updates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_replicas: Option<i32>,
+    /// Update mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_mode: Option<UpdateMode>,
 }
 
 /// `vpa.resourcePolicy`.
@@ -165,19 +165,19 @@ pub struct ContainerResourcePolicy {
     /// Container name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// Scaling mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<ContainerScalingMode>,
-    /// Lower bounds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_allowed: Option<BTreeMap<String, Quantity>>,
-    /// Upper bounds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_allowed: Option<BTreeMap<String, Quantity>>,
     /// Controlled resources.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub controlled_resources: Option<Vec<String>>,
     /// Controlled values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub controlled_values: Option<ControlledValues>,
+    /// Upper bounds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_allowed: Option<BTreeMap<String, Quantity>>,
+    /// Lower bounds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_allowed: Option<BTreeMap<String, Quantity>>,
+    /// Scaling mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<ContainerScalingMode>,
 }

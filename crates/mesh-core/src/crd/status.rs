@@ -8,15 +8,15 @@ use serde::{Deserialize, Serialize};
 /// One component's condition.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ResourceCondition {
+    /// What the operator is doing about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
     /// Condition type (`Ready`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
     /// `True`, `False` or `Unknown`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// What the operator is doing about it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
 }
 
 /// `status` of a Function, Source or Sink.
@@ -27,6 +27,18 @@ pub struct ComponentStatus {
     #[serde(default)]
     #[schemars(transform = no_default)]
     pub conditions: BTreeMap<String, ResourceCondition>,
+    /// Revision of the global backend config applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub global_backend_config_revision: Option<String>,
+    /// Revision of the namespaced backend config applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespaced_backend_config_revision: Option<String>,
+    /// Generation the status describes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    /// A change waiting to be applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_change: Option<String>,
     /// Replicas running.
     #[serde(default)]
     #[schemars(transform = no_default)]
@@ -35,18 +47,6 @@ pub struct ComponentStatus {
     #[serde(default)]
     #[schemars(transform = no_default)]
     pub selector: String,
-    /// Generation the status describes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub observed_generation: Option<i64>,
-    /// Revision of the global backend config applied.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub global_backend_config_revision: Option<String>,
-    /// Revision of the namespaced backend config applied.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespaced_backend_config_revision: Option<String>,
-    /// A change waiting to be applied.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pending_change: Option<String>,
 }
 
 /// `status` of a FunctionMesh.
@@ -59,15 +59,15 @@ pub struct FunctionMeshStatus {
     /// Conditions of the functions, by name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_conditions: Option<BTreeMap<String, ResourceCondition>>,
+    /// Generation the status describes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
     /// Conditions of the sinks, by name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sink_conditions: Option<BTreeMap<String, ResourceCondition>>,
     /// Conditions of the sources, by name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_conditions: Option<BTreeMap<String, ResourceCondition>>,
-    /// Generation the status describes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub observed_generation: Option<i64>,
 }
 
 /// Drops the `default` serde's `#[serde(default)]` puts in the schema: the operator's CRD has
