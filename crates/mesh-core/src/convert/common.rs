@@ -190,7 +190,7 @@ pub(crate) fn labels(
         (CUSTOM, "labels", custom.labels.as_ref()),
         (CUSTOM, kind_field, kind_labels.as_ref()),
     ];
-    let reserved = reserved_claims(id, cluster);
+    let reserved = reserved_pairs(id, cluster);
     let mut labels = BTreeMap::new();
     for (section, field, map) in sources {
         for (k, v) in map.into_iter().flatten() {
@@ -203,7 +203,7 @@ pub(crate) fn labels(
                 );
                 continue;
             }
-            if reserved.contains_key(k) {
+            if reserved.iter().any(|(r, _)| r == k) {
                 d.warning(
                     path(),
                     format!("label `{k}` is reserved for the component's identity; the reserved value wins"),
@@ -232,36 +232,32 @@ pub(crate) fn labels(
             );
         }
     }
-    labels.extend(reserved);
+    for (k, v) in reserved {
+        labels.insert(k.to_owned(), v.to_owned());
+    }
     labels
 }
 
 /// The eight reserved claims (`compute.functionmesh.io/pulsar-*` and the legacy `pulsar-*`).
 pub fn reserved_claims(id: Identity<'_>, cluster: &str) -> BTreeMap<String, String> {
-    let mut m = BTreeMap::new();
-    for (keys, value) in [
-        (
-            ["compute.functionmesh.io/pulsar-cluster", "pulsar-cluster"],
-            cluster,
-        ),
-        (
-            ["compute.functionmesh.io/pulsar-tenant", "pulsar-tenant"],
-            id.tenant,
-        ),
-        (
-            ["compute.functionmesh.io/pulsar-namespace", "pulsar-namespace"],
-            id.namespace,
-        ),
-        (
-            ["compute.functionmesh.io/pulsar-component", "pulsar-component"],
-            id.name,
-        ),
-    ] {
-        for key in keys {
-            m.insert(key.to_owned(), value.to_owned());
-        }
-    }
-    m
+    reserved_pairs(id, cluster)
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+/// The reserved claims as key and value, borrowed.
+fn reserved_pairs<'a>(id: Identity<'a>, cluster: &'a str) -> [(&'static str, &'a str); 8] {
+    [
+        ("compute.functionmesh.io/pulsar-cluster", cluster),
+        ("pulsar-cluster", cluster),
+        ("compute.functionmesh.io/pulsar-tenant", id.tenant),
+        ("pulsar-tenant", id.tenant),
+        ("compute.functionmesh.io/pulsar-namespace", id.namespace),
+        ("pulsar-namespace", id.namespace),
+        ("compute.functionmesh.io/pulsar-component", id.name),
+        ("pulsar-component", id.name),
+    ]
 }
 
 /// `metadata`: name, namespace, labels, the `managed` annotation (trusted mode), owner reference.
@@ -283,7 +279,6 @@ pub(crate) fn metadata(
         );
     }
     let owner = custom.owner_reference.as_ref().and_then(|o| {
-        let path = join(CUSTOM, "ownerReference");
         let mut missing = Vec::new();
         for (key, v) in [
             ("apiVersion", &o.api_version),
@@ -296,7 +291,10 @@ pub(crate) fn metadata(
             }
         }
         if !missing.is_empty() {
-            d.error(path, format!("owner reference is missing {}", missing.join(", ")));
+            d.error(
+                join(CUSTOM, "ownerReference"),
+                format!("owner reference is missing {}", missing.join(", ")),
+            );
             return None;
         }
         Some(vec![OwnerReference {
@@ -711,7 +709,7 @@ pub(crate) fn extra_dependencies_dir(ctx: &Context<'_>, custom: &CustomConfig) -
     let dir = factory.or(Some(custom.extra_dependencies_dir()).filter(|s| !s.trim().is_empty()));
     match dir {
         Some(d) if d.starts_with('/') => d.to_owned(),
-        Some(d) => format!("/pulsar/{d}"),
+        Some(d) => ["/pulsar/", d].concat(),
         None => "/pulsar/instances/deps".to_owned(),
     }
 }
@@ -721,11 +719,13 @@ pub(crate) fn extra_dependencies_dir(ctx: &Context<'_>, custom: &CustomConfig) -
 pub(crate) fn download_path(ctx: &Context<'_>, file_name: &str) -> String {
     let dir = non_empty(ctx.worker.download_directory.as_ref()).unwrap_or("/pulsar/");
     let base = file_name.rsplit('/').next().unwrap_or(file_name);
-    if dir.ends_with('/') {
-        format!("{dir}{base}")
-    } else {
-        format!("{dir}/{base}")
+    let mut path = String::with_capacity(dir.len() + 1 + base.len());
+    path.push_str(dir);
+    if !dir.ends_with('/') {
+        path.push('/');
     }
+    path.push_str(base);
+    path
 }
 
 /// Whether `url` has a Pulsar package prefix (`function://`, `sink://`, `source://`).

@@ -41,7 +41,10 @@ fn hex(bytes: &[u8], out: &mut String) {
 
 /// The ConfigMap holding the cluster's service URLs: `<cluster>-function-mesh-config`, made valid.
 pub fn pulsar_config_map(cluster: &str) -> String {
-    to_valid_name(&format!("{cluster}-function-mesh-config"))
+    // The suffix is already valid, so only the cluster needs mending.
+    let mut name = to_valid_name(cluster);
+    name.push_str("-function-mesh-config");
+    name
 }
 
 fn sha256_hex(s: &str) -> String {

@@ -1,9 +1,16 @@
 //! Topic-name validity, as Pulsar's `TopicName` (Java) and the operator's Go client judge it.
 
+/// A tenant, namespace or cluster: non-empty and `^[-=:.\w]*$`, where `\w` is ASCII (as in Java's
+/// and Go's regular expressions, so `tënant` is refused).
 fn valid_segment(s: &str) -> bool {
     !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || matches!(c, '-' | '=' | ':' | '.'))
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'=' | b':' | b'.'))
+}
+
+/// `tenant/namespace/local`: valid tenant and namespace, non-empty local name.
+fn valid_full(tenant: &str, namespace: &str, local: &str) -> bool {
+    valid_segment(tenant) && valid_segment(namespace) && !local.is_empty()
 }
 
 /// Pulsar's `TopicName.isValid`: short names (`topic`, `tenant/ns/topic`; empty segments dropped),
@@ -12,10 +19,10 @@ fn valid_segment(s: &str) -> bool {
 pub fn is_valid_pulsar(topic: &str) -> bool {
     match topic.split_once("://") {
         None => {
-            let parts: Vec<&str> = topic.split('/').filter(|s| !s.is_empty()).collect();
-            match parts.len() {
-                1 => true,
-                3 => valid_segment(parts[0]) && valid_segment(parts[1]) && !parts[2].is_empty(),
+            let mut parts = topic.split('/').filter(|s| !s.is_empty());
+            match (parts.next(), parts.next(), parts.next(), parts.next()) {
+                (Some(_), None, _, _) => true,
+                (Some(tenant), Some(namespace), Some(local), None) => valid_full(tenant, namespace, local),
                 _ => false,
             }
         }
@@ -23,14 +30,11 @@ pub fn is_valid_pulsar(topic: &str) -> bool {
             if !domain.eq_ignore_ascii_case("persistent") && !domain.eq_ignore_ascii_case("non-persistent") {
                 return false;
             }
-            let parts: Vec<&str> = rest.splitn(4, '/').collect();
-            match parts.len() {
-                3 => valid_segment(parts[0]) && valid_segment(parts[1]) && !parts[2].is_empty(),
-                4 => {
-                    valid_segment(parts[0])
-                        && valid_segment(parts[1])
-                        && valid_segment(parts[2])
-                        && !parts[3].is_empty()
+            let mut parts = rest.splitn(4, '/');
+            match (parts.next(), parts.next(), parts.next(), parts.next()) {
+                (Some(tenant), Some(namespace), Some(local), None) => valid_full(tenant, namespace, local),
+                (Some(tenant), Some(cluster), Some(namespace), Some(local)) => {
+                    valid_segment(cluster) && valid_full(tenant, namespace, local)
                 }
                 _ => false,
             }
@@ -41,23 +45,17 @@ pub fn is_valid_pulsar(topic: &str) -> bool {
 /// The operator's check (pulsar-client-go `GetTopicName`): `topic` or `tenant/ns/topic`, or a
 /// `persistent://`/`non-persistent://` name with exactly `tenant/ns/topic`.
 pub fn is_valid_operator(topic: &str) -> bool {
-    let Some((domain, rest)) = topic.split_once("://") else {
-        let parts: Vec<&str> = topic.split('/').collect();
-        return match parts.len() {
-            1 => !parts[0].is_empty(),
-            3 => valid_segment(parts[0]) && valid_segment(parts[1]) && !parts[2].is_empty(),
-            _ => false,
-        };
+    let (rest, short) = match topic.split_once("://") {
+        None => (topic, true),
+        Some(("persistent" | "non-persistent", rest)) => (rest, false),
+        Some(_) => return false,
     };
-    if domain != "persistent" && domain != "non-persistent" {
-        return false;
+    let mut parts = rest.split('/');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(local), None, _, _) => short && !local.is_empty(),
+        (Some(tenant), Some(namespace), Some(local), None) => valid_full(tenant, namespace, local),
+        _ => false,
     }
-    let parts: Vec<&str> = rest.splitn(3, '/').collect();
-    parts.len() == 3
-        && valid_segment(parts[0])
-        && valid_segment(parts[1])
-        && !parts[2].is_empty()
-        && !parts[2].contains('/')
 }
 
 #[cfg(test)]
@@ -102,5 +100,23 @@ mod tests {
         assert!(!is_valid_operator("persistent://a/b/c/d"));
         assert!(!is_valid_operator("/foo/"));
         assert!(!is_valid_operator("Persistent://a/b/c"));
+        assert!(!is_valid_operator("persistent://t"));
+        assert!(!is_valid_operator("persistent://a/b"));
+        assert!(!is_valid_operator("a/b"));
+        assert!(!is_valid_operator(""));
+        assert!(!is_valid_operator("a//c"));
+    }
+
+    #[test]
+    fn tenants_and_namespaces_are_ascii_word_characters() {
+        // `\w` is ASCII in Java's and Go's regular expressions.
+        for bad in ["tënant/ns/t", "persistent://t/nämespace/t", "t/名前/x"] {
+            assert!(!is_valid_pulsar(bad), "{bad}");
+            assert!(!is_valid_operator(bad), "{bad}");
+        }
+        assert!(!is_valid_pulsar("persistent://t/clüster/ns/topic"));
+        // The local name is free.
+        assert!(is_valid_pulsar("t/ns/tëpic"));
+        assert!(is_valid_operator("persistent://t/ns/tëpic"));
     }
 }

@@ -294,19 +294,27 @@ fn runtimes(c: &Common<'_>, d: &mut Diagnostics) {
 /// The operator's package location rule: a `function://`/`sink://`/`source://` package name
 /// `tenant/namespace/name[@version]`, or an `http(s)://` URL.
 pub fn package_location_problem(url: &str) -> Option<String> {
-    let lower = url.to_ascii_lowercase();
+    let has_prefix = |p: &str| {
+        url.as_bytes()
+            .get(..p.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(p.as_bytes()))
+    };
     if ["function://", "source://", "sink://"]
-        .iter()
-        .any(|p| lower.starts_with(p))
+        .into_iter()
+        .any(has_prefix)
     {
-        let parts: Vec<&str> = url.split("://").collect();
-        let ok = parts.len() == 2 && parts[1].matches('@').count() <= 1 && {
-            let name = parts[1].split('@').next().unwrap_or_default();
-            name.split('/').count() == 3
+        let mut parts = url.split("://");
+        let ok = match (parts.next(), parts.next(), parts.next()) {
+            (Some(_), Some(rest), None) => {
+                let mut at = rest.split('@');
+                let name = at.next().unwrap_or_default();
+                at.nth(1).is_none() && name.split('/').count() == 3
+            }
+            _ => false,
         };
         return (!ok).then(|| format!("invalid package name {url}"));
     }
-    if lower.starts_with("http://") || lower.starts_with("https://") {
+    if has_prefix("http://") || has_prefix("https://") {
         return None;
     }
     Some(format!(
@@ -671,6 +679,23 @@ mod tests {
         assert_eq!(package_location_problem("function://public/default/f@1.0"), None);
         assert_eq!(package_location_problem("sink://public/default/s"), None);
         assert_eq!(package_location_problem("https://example.com/f.jar"), None);
+        // Schemes are matched whatever their case, as the operator lower-cases before comparing.
+        assert_eq!(package_location_problem("Source://public/default/s@2"), None);
+        assert_eq!(package_location_problem("HTTP://example.com/f.jar"), None);
+        for bad in [
+            "function://public/default/f@1@2",
+            "function://public/default/f://x",
+            "function://public/default/f/g",
+            "function://",
+        ] {
+            assert_eq!(
+                package_location_problem(bad).as_deref(),
+                Some(format!("invalid package name {bad}").as_str()),
+                "{bad}"
+            );
+        }
+        assert!(package_location_problem("ftp://example.com/é").is_some());
+        assert!(package_location_problem("é").is_some());
         assert_eq!(
             package_location_problem("function://public/f").unwrap(),
             "invalid package name function://public/f"
