@@ -52,7 +52,7 @@ fn functions_that_pass_validation_convert_to_valid_crs() {
     runner
         .run(&function_config(), |v| {
             let c: FunctionConfig = serde_json::from_value(v).unwrap();
-            let result = convert::function(&c, &ctx).map(|d| vec![serde_json::to_value(d.resource).unwrap()]);
+            let result = convert::function(c, &ctx).map(|d| vec![serde_json::to_value(d.resource).unwrap()]);
             check_outcome(result, &converted)
         })
         .unwrap();
@@ -76,7 +76,7 @@ fn sinks_that_pass_validation_convert_to_valid_crs() {
     runner
         .run(&sink_config(), |v| {
             let c: SinkConfig = serde_json::from_value(v).unwrap();
-            let result = convert::sink(&c, &ctx).map(|d| vec![serde_json::to_value(d.resource).unwrap()]);
+            let result = convert::sink(c, &ctx).map(|d| vec![serde_json::to_value(d.resource).unwrap()]);
             check_outcome(result, &converted)
         })
         .unwrap();
@@ -100,7 +100,7 @@ fn sources_that_pass_validation_convert_to_valid_crs() {
     runner
         .run(&source_config(), |v| {
             let c: SourceConfig = serde_json::from_value(v).unwrap();
-            let result = convert::source(&c, &ctx).map(|d| vec![serde_json::to_value(d.resource).unwrap()]);
+            let result = convert::source(c, &ctx).map(|d| vec![serde_json::to_value(d.resource).unwrap()]);
             check_outcome(result, &converted)
         })
         .unwrap();

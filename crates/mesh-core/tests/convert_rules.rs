@@ -38,13 +38,13 @@ fn function_config(extra: Value) -> FunctionConfig {
 }
 
 fn function(extra: Value, w: &WorkerConfig) -> Function {
-    convert::function(&function_config(extra), &Context::new(w))
+    convert::function(function_config(extra), &Context::new(w))
         .unwrap_or_else(|d| panic!("{d}"))
         .resource
 }
 
 fn function_errors(extra: Value, w: &WorkerConfig) -> Diagnostics {
-    convert::function(&function_config(extra), &Context::new(w)).unwrap_err()
+    convert::function(function_config(extra), &Context::new(w)).unwrap_err()
 }
 
 fn catalogue() -> Catalogue {
@@ -64,7 +64,7 @@ fn sink(extra: Value, w: &WorkerConfig) -> Result<Sink, Diagnostics> {
         catalogue: Some(&cat),
         ..Context::new(w)
     };
-    convert::sink(&c, &ctx).map(|d| d.resource)
+    convert::sink(c, &ctx).map(|d| d.resource)
 }
 
 fn source(extra: Value, w: &WorkerConfig) -> Result<Source, Diagnostics> {
@@ -79,7 +79,7 @@ fn source(extra: Value, w: &WorkerConfig) -> Result<Source, Diagnostics> {
         catalogue: Some(&cat),
         ..Context::new(w)
     };
-    convert::source(&c, &ctx).map(|d| d.resource)
+    convert::source(c, &ctx).map(|d| d.resource)
 }
 
 fn messages(d: &Diagnostics) -> Vec<String> {
@@ -105,7 +105,7 @@ fn reserved_claims_win_over_configured_labels() {
         "labels": {"pulsar-cluster": "evil", "team": "a"},
         "functionLabels": {"compute.functionmesh.io/pulsar-component": "other"}}}),
     );
-    let done = convert::function(&function_config(json!({})), &Context::new(&w)).unwrap();
+    let done = convert::function(function_config(json!({})), &Context::new(&w)).unwrap();
     let labels = done.resource.metadata.labels.unwrap();
     assert_eq!(labels["pulsar-cluster"], "c");
     assert_eq!(labels["compute.functionmesh.io/pulsar-component"], "word-count");
@@ -233,7 +233,7 @@ fn names_longer_than_the_operator_allows_say_by_how_much() {
     );
     assert!(
         convert::function(
-            &function_config(json!({"name": "a-name-that-is-thirty-four-chars-x"})),
+            function_config(json!({"name": "a-name-that-is-thirty-four-chars-x"})),
             &Context::new(&base_worker())
         )
         .is_ok()
@@ -443,11 +443,11 @@ fn oauth2_key_secret_key_is_derived_the_same_for_every_kind() {
         catalogue: Some(&cat),
         ..Context::new(&w)
     };
-    let f = convert::function(&function_config(json!({})), &ctx).unwrap();
+    let f = convert::function(function_config(json!({})), &ctx).unwrap();
     let s: SinkConfig =
         serde_json::from_value(json!({"name": "s", "archive": "builtin://elastic_search", "inputs": ["in"]}))
             .unwrap();
-    let s = convert::sink(&s, &ctx).unwrap();
+    let s = convert::sink(s, &ctx).unwrap();
     for oauth in [
         f.resource.spec.pulsar.unwrap().auth_config.unwrap(),
         s.resource.spec.pulsar.unwrap().auth_config.unwrap(),
@@ -472,7 +472,7 @@ fn tls_secret_uses_the_trust_certificates() {
         auth: Some(&auth),
         ..Context::new(&w)
     };
-    let done = convert::function(&function_config(json!({})), &ctx).unwrap();
+    let done = convert::function(function_config(json!({})), &ctx).unwrap();
     let tls = done
         .secrets
         .iter()
@@ -555,7 +555,7 @@ fn cluster_precedence_and_its_error() {
         cluster_fallback: Some("from-env"),
         ..Context::new(&no_cluster)
     };
-    let f = convert::function(&function_config(json!({})), &ctx)
+    let f = convert::function(function_config(json!({})), &ctx)
         .unwrap()
         .resource;
     assert_eq!(f.spec.cluster_name.as_deref(), Some("from-env"));
@@ -564,7 +564,7 @@ fn cluster_precedence_and_its_error() {
         cluster: Some("explicit"),
         ..Context::new(&w)
     };
-    let f = convert::function(&function_config(json!({})), &ctx)
+    let f = convert::function(function_config(json!({})), &ctx)
         .unwrap()
         .resource;
     assert_eq!(
@@ -585,7 +585,9 @@ fn bundles_hold_every_component_and_report_by_index() {
         convert::Component::Function(Box::new(function_config(json!({})))),
         convert::Component::Sink(Box::new(serde_json::from_value(json!({"name": "es", "archive": "builtin://elastic_search", "inputs": ["persistent://public/default/out"]})).unwrap())),
     ];
-    let mesh = convert::bundle("pipeline", &components, &ctx).unwrap().resource;
+    let mesh = convert::bundle("pipeline", components.clone(), &ctx)
+        .unwrap()
+        .resource;
     assert_eq!(mesh.metadata.name.as_deref(), Some("pipeline"));
     assert_eq!(
         mesh.spec.functions.as_ref().unwrap()[0].name.as_deref(),
@@ -599,12 +601,12 @@ fn bundles_hold_every_component_and_report_by_index() {
         components[0].clone(),
         convert::Component::Function(Box::new(function_config(json!({"inputs": []})))),
     ];
-    let e = convert::bundle("pipeline", &bad, &ctx).unwrap_err();
+    let e = convert::bundle("pipeline", bad, &ctx).unwrap_err();
     let m = messages(&e);
     assert!(
         m.contains(&"[1].name: the bundle already has a function named `word-count`".to_owned()),
         "{m:?}"
     );
     assert!(m.iter().any(|m| m.starts_with("[2].inputs")), "{m:?}");
-    assert!(convert::bundle("Bad_Name", &components, &ctx).is_err());
+    assert!(convert::bundle("Bad_Name", components, &ctx).is_err());
 }

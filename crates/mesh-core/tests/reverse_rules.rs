@@ -133,7 +133,7 @@ fn worker_env_and_default_service_account_are_not_user_options() {
              "jar":"function://t/n/f@1","customRuntimeOptions":"{\"env\":{\"MINE\":\"1\"}}"}"#,
     )
     .unwrap();
-    let cr = convert::function(&config, &ctx).unwrap().resource;
+    let cr = convert::function(config, &ctx).unwrap().resource;
     assert!(
         cr.spec.pod.as_ref().unwrap().env.as_ref().unwrap().len() > 1,
         "worker env present"
@@ -154,12 +154,12 @@ fn trusted_mode_managed_false_and_runner_image_come_back() {
              "customRuntimeOptions":"{\"managed\":false,\"runnerImage\":\"registry.example/runner:9\"}"}"#,
     )
     .unwrap();
-    let cr = convert::function(&config, &ctx).unwrap().resource;
+    let cr = convert::function(config, &ctx).unwrap().resource;
     let back = reverse::function(&cr, &ctx).unwrap().config;
     let o = options(back.custom_runtime_options.as_ref());
     assert_eq!(o["managed"], json!(false));
     assert_eq!(o["runnerImage"], json!("registry.example/runner:9"));
-    assert_eq!(convert::function(&back, &ctx).unwrap().resource, cr);
+    assert_eq!(convert::function(back, &ctx).unwrap().resource, cr);
 }
 
 #[test]
@@ -173,7 +173,7 @@ fn builtin_connectors_come_back_as_builtin_archives() {
         br#"{"tenant":"t","namespace":"n","name":"es","archive":"builtin://elastic_search","inputs":["i"]}"#,
     )
     .unwrap();
-    let cr = convert::sink(&config, &ctx).unwrap().resource;
+    let cr = convert::sink(config, &ctx).unwrap().resource;
     let back = reverse::sink(&cr, &ctx).unwrap().config;
     assert_eq!(back.archive.as_deref(), Some("builtin://elastic_search"));
     // Without the catalogue, the local path is all that is known.
@@ -251,7 +251,7 @@ fn a_mesh_reads_back_as_its_members() {
         Some(mesh_core::Kind::Sink),
     )
     .unwrap();
-    let mesh = convert::convert_bundle("pipeline", &[f, s], &ctx).unwrap();
+    let mesh = convert::convert_bundle("pipeline", vec![f, s], &ctx).unwrap();
     let text = serde_json::to_vec(&mesh.objects[0]).unwrap();
     let back =
         convert::reverse_resource(&mesh_core::document::split(&text).unwrap().remove(0), &ctx).unwrap();

@@ -131,11 +131,11 @@ fn report(kind: &str, converted: u32) {
 fn cycle<C, R>(
     kind: &str,
     configs: impl Strategy<Value = serde_json::Value>,
-    forward: fn(&C, &Context<'_>) -> convert::Outcome<R>,
+    forward: fn(C, &Context<'_>) -> convert::Outcome<R>,
     backward: fn(&R, &Context<'_>) -> reverse::ReverseOutcome<C>,
     check: fn(&C, &C, &WorkerConfig) -> Result<(), TestCaseError>,
 ) where
-    C: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    C: serde::de::DeserializeOwned + Clone + PartialEq + std::fmt::Debug,
     R: PartialEq + std::fmt::Debug,
 {
     let (w, cat) = (worker(), catalogue());
@@ -147,13 +147,13 @@ fn cycle<C, R>(
     runner()
         .run(&configs, |v| {
             let sent: C = serde_json::from_value(v).unwrap();
-            let Ok(first) = forward(&sent, &ctx) else {
+            let Ok(first) = forward(sent.clone(), &ctx) else {
                 return Ok(());
             };
             converted.set(converted.get() + 1);
             let back = backward(&first.resource, &ctx).unwrap();
             prop_assert!(!back.warnings.has_errors());
-            let again = forward(&back.config, &ctx)
+            let again = forward(back.config.clone(), &ctx)
                 .map_err(|d| TestCaseError::fail(format!("the reversed config does not convert:\n{d}")))?;
             prop_assert_eq!(&again.resource, &first.resource);
             prop_assert_eq!(&again.secrets, &first.secrets);

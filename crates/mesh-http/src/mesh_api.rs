@@ -104,7 +104,7 @@ fn convert_body(
         cluster: q.cluster.as_deref(),
         ..state.context()
     };
-    let rendered = convert::convert_component(&component, &ctx);
+    let rendered = convert::convert_component(component, &ctx);
     state.metrics.conversion(kind, rendered.is_ok());
     rendered.map_err(ApiError::Rejected)
 }

@@ -90,7 +90,7 @@ fn converted(n: usize, namespace: &str, tenant: &str) -> Vec<Value> {
             let Ok(c) = convert::parse_component(&docs.remove(0), None) else {
                 continue;
             };
-            if let Ok(r) = convert::convert_component(&c, &ctx) {
+            if let Ok(r) = convert::convert_component(c, &ctx) {
                 out.push(r.objects[0].clone());
             }
         }
@@ -104,7 +104,7 @@ fn converted(n: usize, namespace: &str, tenant: &str) -> Vec<Value> {
             .as_bytes(),
         )
         .unwrap();
-        out.push(serde_json::to_value(convert::function(&config, &ctx).unwrap().resource).unwrap());
+        out.push(serde_json::to_value(convert::function(config, &ctx).unwrap().resource).unwrap());
         i += 1;
     }
     out.truncate(n);

@@ -180,7 +180,7 @@ pub fn produce(
             components.push((label, component));
             continue;
         }
-        match convert::convert_component(&component, &ctx) {
+        match convert::convert_component(component, &ctx) {
             Ok(r) => {
                 objects.extend(r.objects);
                 diags.extend(r.warnings.into_iter().map(|d| (label.clone(), d)));
@@ -214,7 +214,7 @@ pub fn produce(
                 .iter()
                 .any(|(_, d)| d.severity == mesh_core::diag::Severity::Error)
         {
-            match convert::convert_bundle(name, &members, &ctx) {
+            match convert::convert_bundle(name, members, &ctx) {
                 Ok(r) => {
                     objects.extend(r.objects);
                     diags.extend(relabel(r.warnings));

@@ -60,19 +60,19 @@ impl Case {
 
 fn function(input: &str, ctx: &Context<'_>) -> Result<String, Diagnostics> {
     let config = serde_json::from_str(input).expect("function JSON");
-    let done = convert::function(&config, ctx)?;
+    let done = convert::function(config, ctx)?;
     Ok(mesh_core::document::to_yaml(&done.resource).expect("YAML"))
 }
 
 fn sink(input: &str, ctx: &Context<'_>) -> Result<String, Diagnostics> {
     let config = serde_json::from_str(input).expect("sink JSON");
-    let done = convert::sink(&config, ctx)?;
+    let done = convert::sink(config, ctx)?;
     Ok(mesh_core::document::to_yaml(&done.resource).expect("YAML"))
 }
 
 fn source(input: &str, ctx: &Context<'_>) -> Result<String, Diagnostics> {
     let config = serde_json::from_str(input).expect("source JSON");
-    let done = convert::source(&config, ctx)?;
+    let done = convert::source(config, ctx)?;
     Ok(mesh_core::document::to_yaml(&done.resource).expect("YAML"))
 }
 

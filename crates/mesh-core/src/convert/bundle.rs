@@ -24,7 +24,7 @@ pub enum Component {
 
 /// Converts every component and bundles the specs into one `FunctionMesh` named `name`. Paths of
 /// diagnostics start with the component's index (`[1].inputs[0]`).
-pub fn bundle(name: &str, components: &[Component], ctx: &Context<'_>) -> Outcome<FunctionMesh> {
+pub fn bundle(name: &str, components: Vec<Component>, ctx: &Context<'_>) -> Outcome<FunctionMesh> {
     let mut d = Diagnostics::new();
     if let Some(p) = dns_label_problem(name) {
         d.error(
@@ -35,12 +35,13 @@ pub fn bundle(name: &str, components: &[Component], ctx: &Context<'_>) -> Outcom
     let mut spec = FunctionMeshSpec::default();
     let mut secrets = Vec::new();
     let mut seen = BTreeSet::new();
-    for (i, component) in components.iter().enumerate() {
+    let empty = components.is_empty();
+    for (i, component) in components.into_iter().enumerate() {
         let at = format!("[{i}]");
         let (kind, member) = match component {
             Component::Function(c) => (
                 "function",
-                super::function(c, ctx).map(|f| {
+                super::function(*c, ctx).map(|f| {
                     let n = f.resource.spec.name.clone();
                     spec.functions.get_or_insert_with(Vec::new).push(f.resource.spec);
                     (n, f.secrets, f.warnings)
@@ -48,7 +49,7 @@ pub fn bundle(name: &str, components: &[Component], ctx: &Context<'_>) -> Outcom
             ),
             Component::Source(c) => (
                 "source",
-                super::source(c, ctx).map(|f| {
+                super::source(*c, ctx).map(|f| {
                     let n = f.resource.spec.name.clone();
                     spec.sources.get_or_insert_with(Vec::new).push(f.resource.spec);
                     (n, f.secrets, f.warnings)
@@ -56,7 +57,7 @@ pub fn bundle(name: &str, components: &[Component], ctx: &Context<'_>) -> Outcom
             ),
             Component::Sink(c) => (
                 "sink",
-                super::sink(c, ctx).map(|f| {
+                super::sink(*c, ctx).map(|f| {
                     let n = f.resource.spec.name.clone();
                     spec.sinks.get_or_insert_with(Vec::new).push(f.resource.spec);
                     (n, f.secrets, f.warnings)
@@ -92,7 +93,7 @@ pub fn bundle(name: &str, components: &[Component], ctx: &Context<'_>) -> Outcom
             Err(errors) => d.extend_under(&at, errors),
         }
     }
-    if components.is_empty() {
+    if empty {
         d.error("bundle", "a bundle needs at least one function, source or sink");
     }
     if d.has_errors() {

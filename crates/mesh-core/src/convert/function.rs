@@ -19,10 +19,12 @@ use crate::worker::CustomRuntimeOptions;
 pub const DEFAULT_FUNCTION_FILE: &str = "function-executable";
 
 /// Converts a function config into a `Function` CR (plus any auth/TLS secrets it needs).
-pub fn function(config: &FunctionConfig, ctx: &Context<'_>) -> Outcome<Function> {
+pub fn function(config: FunctionConfig, ctx: &Context<'_>) -> Outcome<Function> {
     let mut d = Diagnostics::new();
     config.unknown_fields("", &mut d);
-    let c = config.infer_missing(ctx.worker.forwards_source_message_property());
+    // The CR keeps what the config said, not Pulsar's inferred default.
+    let max_pending_async_requests = config.max_pending_async_requests;
+    let mut c = config.into_inferred(ctx.worker.forwards_source_message_property());
     d.extend(validate::pulsar::function(&c));
     common::check_resource_bounds(ctx, c.resources.as_ref(), &mut d);
     let id = Identity::of(
@@ -107,7 +109,7 @@ pub fn function(config: &FunctionConfig, ctx: &Context<'_>) -> Outcome<Function>
         input: Some(input),
         output: Some(output),
         log_topic: non_empty(c.log_topic.as_ref()).map(str::to_owned),
-        func_config: Some(c.user_config.clone().unwrap_or_default()),
+        func_config: Some(c.user_config.take().unwrap_or_default()),
         resources: Some(common::resources(c.resources.as_ref(), &custom)),
         secrets_map: common::secrets_map(c.secrets.as_ref()),
         volume_mounts: custom.volume_mounts.clone().filter(|v| !v.is_empty()),
@@ -121,7 +123,7 @@ pub fn function(config: &FunctionConfig, ctx: &Context<'_>) -> Outcome<Function>
         forward_source_message_property: Some(
             c.forward_source_message_property != Some(false) && ctx.worker.forwards_source_message_property(),
         ),
-        max_pending_async_requests: config.max_pending_async_requests,
+        max_pending_async_requests,
         runtime_flags: non_empty(c.runtime_flags.as_ref()).map(str::to_owned),
         subscription_name: non_empty(c.sub_name.as_ref()).map(str::to_owned),
         cleanup_subscription: Some(c.cleanup_subscription.unwrap_or(true)),

@@ -14,7 +14,7 @@
 //! let config: FunctionConfig = mesh_core::document::parse_one(br#"{
 //!     "name": "word-count", "className": "org.example.WordCount",
 //!     "jar": "function://public/default/word-count@1.0", "inputs": ["in"], "output": "out"}"#).unwrap();
-//! let done = convert::function(&config, &Context::new(&worker)).unwrap();
+//! let done = convert::function(config, &Context::new(&worker)).unwrap();
 //! assert_eq!(done.resource.metadata.name.as_deref(), Some("word-count-640ae9e6"));
 //! assert_eq!(done.resource.spec.name.as_deref(), Some("word-count"));
 //! ```

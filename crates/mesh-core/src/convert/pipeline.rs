@@ -63,18 +63,18 @@ fn render<T: Serialize>(done: Converted<T>) -> Result<Rendered, Diagnostics> {
 }
 
 /// Converts one component into its CR and secrets.
-pub fn convert_component(component: &Component, ctx: &Context<'_>) -> Result<Rendered, Diagnostics> {
+pub fn convert_component(component: Component, ctx: &Context<'_>) -> Result<Rendered, Diagnostics> {
     match component {
-        Component::Function(c) => render(super::function(c, ctx)?),
-        Component::Source(c) => render(super::source(c, ctx)?),
-        Component::Sink(c) => render(super::sink(c, ctx)?),
+        Component::Function(c) => render(super::function(*c, ctx)?),
+        Component::Source(c) => render(super::source(*c, ctx)?),
+        Component::Sink(c) => render(super::sink(*c, ctx)?),
     }
 }
 
 /// Converts several components into one `FunctionMesh` named `name`, plus their secrets.
 pub fn convert_bundle(
     name: &str,
-    components: &[Component],
+    components: Vec<Component>,
     ctx: &Context<'_>,
 ) -> Result<Rendered, Diagnostics> {
     render(super::bundle(name, components, ctx)?)
@@ -311,7 +311,7 @@ pub fn update_component(
     if merged == *stored && !request.new_package && !request.update_auth_data {
         return Err(one(Diagnostic::error("", update::NO_CHANGE)));
     }
-    convert_component(&merged, ctx)
+    convert_component(merged, ctx)
 }
 
 impl Component {

@@ -10,10 +10,10 @@ use crate::validate;
 use crate::worker::ConnectorDefinition;
 
 /// Converts a sink config into a `Sink` CR (plus any auth/TLS secrets it needs).
-pub fn sink(config: &SinkConfig, ctx: &Context<'_>) -> Outcome<Sink> {
+pub fn sink(config: SinkConfig, ctx: &Context<'_>) -> Outcome<Sink> {
     let mut d = Diagnostics::new();
     config.unknown_fields("", &mut d);
-    let c = config.infer_missing();
+    let mut c = config.into_inferred();
     d.extend(validate::pulsar::sink(&c));
     common::check_resource_bounds(ctx, c.resources.as_ref(), &mut d);
     let transform = [
@@ -111,7 +111,7 @@ pub fn sink(config: &SinkConfig, ctx: &Context<'_>) -> Outcome<Sink> {
         max_replicas: common::max_replicas(&base.cro, base.replicas),
         input: Some(input),
         log_topic: non_empty(c.log_topic.as_ref()).map(str::to_owned),
-        sink_config: Some(c.configs.clone().unwrap_or_default()),
+        sink_config: Some(c.configs.take().unwrap_or_default()),
         resources: Some(common::resources(c.resources.as_ref(), &base.custom)),
         secrets_map: common::secrets_map(c.secrets.as_ref()),
         volume_mounts: base.custom.volume_mounts.clone().filter(|v| !v.is_empty()),

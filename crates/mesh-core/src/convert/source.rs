@@ -10,10 +10,10 @@ use crate::validate;
 use crate::worker::ConnectorDefinition;
 
 /// Converts a source config into a `Source` CR (plus any auth/TLS secrets it needs).
-pub fn source(config: &SourceConfig, ctx: &Context<'_>) -> Outcome<Source> {
+pub fn source(config: SourceConfig, ctx: &Context<'_>) -> Outcome<Source> {
     let mut d = Diagnostics::new();
     config.unknown_fields("", &mut d);
-    let c = config.infer_missing();
+    let mut c = config.into_inferred();
     d.extend(validate::pulsar::source(&c));
     common::check_resource_bounds(ctx, c.resources.as_ref(), &mut d);
     let connector::Prepared {
@@ -76,7 +76,7 @@ pub fn source(config: &SourceConfig, ctx: &Context<'_>) -> Outcome<Source> {
             discovery_triggerer_class_name: b.discovery_triggerer_class_name.clone().unwrap_or_default(),
             discovery_triggerer_config: Some(b.discovery_triggerer_config.clone().unwrap_or_default()),
         }),
-        source_config: Some(c.configs.clone().unwrap_or_default()),
+        source_config: Some(c.configs.take().unwrap_or_default()),
         resources: Some(common::resources(c.resources.as_ref(), &base.custom)),
         secrets_map: common::secrets_map(c.secrets.as_ref()),
         processing_guarantee: io::guarantee(c.processing_guarantees),

@@ -25,7 +25,14 @@ impl FunctionConfig {
     /// becomes `jar: builtin://<type>` when no `jar` is given.
     #[must_use]
     pub fn infer_missing(&self, worker_forwards_source_message_property: bool) -> FunctionConfig {
-        let mut c = self.clone();
+        self.clone()
+            .into_inferred(worker_forwards_source_message_property)
+    }
+
+    /// [`Self::infer_missing`], consuming the config instead of copying it.
+    #[must_use]
+    pub fn into_inferred(self, worker_forwards_source_message_property: bool) -> FunctionConfig {
+        let mut c = self;
         if blank(c.name.as_ref())
             && let Some(class) = &c.class_name
             && let Some(last) = class.rsplit('.').next().filter(|s| !s.is_empty())
@@ -91,7 +98,13 @@ impl SourceConfig {
     /// `sourceType` becomes `archive: builtin://<type>` when no archive is given.
     #[must_use]
     pub fn infer_missing(&self) -> SourceConfig {
-        let mut c = self.clone();
+        self.clone().into_inferred()
+    }
+
+    /// [`Self::infer_missing`], consuming the config instead of copying it.
+    #[must_use]
+    pub fn into_inferred(self) -> SourceConfig {
+        let mut c = self;
         c.tenant.get_or_insert_with(|| DEFAULT_TENANT.to_owned());
         c.namespace.get_or_insert_with(|| DEFAULT_NAMESPACE.to_owned());
         c.parallelism.get_or_insert(DEFAULT_PARALLELISM);
@@ -109,7 +122,13 @@ impl SinkConfig {
     /// `sinkType` becomes `archive: builtin://<type>` when no archive is given.
     #[must_use]
     pub fn infer_missing(&self) -> SinkConfig {
-        let mut c = self.clone();
+        self.clone().into_inferred()
+    }
+
+    /// [`Self::infer_missing`], consuming the config instead of copying it.
+    #[must_use]
+    pub fn into_inferred(self) -> SinkConfig {
+        let mut c = self;
         c.tenant.get_or_insert_with(|| DEFAULT_TENANT.to_owned());
         c.namespace.get_or_insert_with(|| DEFAULT_NAMESPACE.to_owned());
         c.parallelism.get_or_insert(DEFAULT_PARALLELISM);

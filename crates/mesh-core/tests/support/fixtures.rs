@@ -137,7 +137,7 @@ pub fn convert(path: &Path) -> Result<Rendered, Diagnostics> {
     let mut docs = mesh_core::document::split(&std::fs::read(path).unwrap()).unwrap();
     assert_eq!(docs.len(), 1, "{rel}: one document per fixture");
     let component = convert::parse_component(&docs.remove(0), Some(kind_of(&rel)))?;
-    convert::convert_component(&component, &loaded.context())
+    convert::convert_component(component, &loaded.context())
 }
 
 /// The snapshot text of a conversion: the YAML objects and warnings, or the diagnostics.
@@ -183,7 +183,7 @@ pub fn reverse_and_again(path: &Path, first: &Rendered) -> (String, Value) {
     let config = serde_json::to_vec(&back.objects[0]).unwrap();
     let doc = mesh_core::document::split(&config).unwrap().remove(0);
     let component = convert::parse_component(&doc, Some(kind_of(&rel))).unwrap();
-    let again = convert::convert_component(&component, &ctx)
+    let again = convert::convert_component(component, &ctx)
         .unwrap_or_else(|d| panic!("{rel}: the reversed config does not convert:\n{d}"));
     (text, again.objects[0].clone())
 }

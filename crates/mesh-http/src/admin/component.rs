@@ -291,7 +291,7 @@ pub(crate) async fn create(
         component.default_package(url);
     }
     let ctx = package_context(&state, &form);
-    let rendered = converted(&state, kind, convert::convert_component(&component, &ctx))?;
+    let rendered = converted(&state, kind, convert::convert_component(component, &ctx))?;
     write(&state, kind, name, &rendered.objects, true).await?;
     Ok(done(kind, &path, "created"))
 }

@@ -20,12 +20,12 @@
 //!     "name": "word-count", "className": "org.example.WordCount",
 //!     "py": "function://public/default/word-count@1.0", "inputs": ["in"], "output": "out",
 //!     "resources": {"cpu": 0.3, "ram": 536870912}}"#).unwrap();
-//! let cr = convert::function(&config, &ctx).unwrap().resource;
+//! let cr = convert::function(config, &ctx).unwrap().resource;
 //! let back = convert::reverse::function(&cr, &ctx).unwrap().config;
 //! assert_eq!(back.py.as_deref(), Some("function://public/default/word-count@1.0"));
 //! assert_eq!(back.jar, None);
 //! assert_eq!(back.resources.as_ref().unwrap().ram, Some(536870912));
-//! assert_eq!(convert::function(&back, &ctx).unwrap().resource, cr);
+//! assert_eq!(convert::function(back, &ctx).unwrap().resource, cr);
 //! ```
 
 mod common;
