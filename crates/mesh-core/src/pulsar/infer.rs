@@ -65,8 +65,8 @@ impl FunctionConfig {
         } else if c.go.is_some() {
             c.runtime = Some(Runtime::Go);
         }
-        if let Some(w) = &c.window_config {
-            c.window_config = Some(w.infer_missing());
+        if let Some(w) = c.window_config.take() {
+            c.window_config = Some(w.into_inferred());
             c.auto_ack = Some(false);
         }
         c
@@ -78,7 +78,13 @@ impl WindowConfig {
     /// length; with a timestamp extractor, `maxLagMs` 0 and `watermarkEmitIntervalMs` 1000.
     #[must_use]
     pub fn infer_missing(&self) -> WindowConfig {
-        let mut w = self.clone();
+        self.clone().into_inferred()
+    }
+
+    /// [`Self::infer_missing`], consuming the config instead of copying it.
+    #[must_use]
+    pub fn into_inferred(self) -> WindowConfig {
+        let mut w = self;
         if w.window_length_count.is_some() && w.sliding_interval_count.is_none() {
             w.sliding_interval_count = w.window_length_count;
         }
