@@ -97,9 +97,24 @@ pub struct StoreArgs {
 /// Options of `serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on (port 0 picks a free port; the address is printed).
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:6750")]
-    pub listen: std::net::SocketAddr,
+    /// Plain HTTP address (port 0 picks a free port; the address is printed). Default
+    /// 127.0.0.1:6750, or none when an HTTPS listener is configured.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// HTTPS address, beside or instead of `--listen` (default: `0.0.0.0:<workerPortTls>` when
+    /// the worker config enables TLS).
+    #[arg(long, value_name = "ADDR")]
+    pub listen_tls: Option<std::net::SocketAddr>,
+    /// HTTPS certificate chain, PEM (over `tlsCertificateFilePath`).
+    #[arg(long, value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+    /// HTTPS private key, PEM: PKCS#8, RSA or EC (over `tlsKeyFilePath`).
+    #[arg(long, value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
+    /// CAs of client certificates, PEM (over `tlsTrustCertsFilePath`): client certificates are
+    /// then requested, or required with `tlsRequireTrustedClientCertOnConnect`.
+    #[arg(long, value_name = "FILE")]
+    pub tls_client_ca: Option<PathBuf>,
     /// A `functions_worker.yml`; without it the worker service's defaults apply.
     #[arg(long, value_name = "FILE")]
     pub worker_config: Option<PathBuf>,

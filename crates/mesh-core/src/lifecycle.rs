@@ -122,6 +122,35 @@ pub fn carry_over(stored: &Value, updated: &mut Value) {
     }
 }
 
+/// Keeps the auth and TLS references of `stored` (`spec.pulsar.authSecret`, `authConfig`,
+/// `tlsSecret`) in `updated`, for an update that does not update the auth data: its Secrets
+/// stay as they are.
+pub fn keep_auth(stored: &Value, updated: &mut Value) {
+    let Some(pulsar) = updated.pointer_mut("/spec/pulsar").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for key in ["authSecret", "authConfig", "tlsSecret"] {
+        match stored.pointer(&format!("/spec/pulsar/{key}")) {
+            Some(v) if !v.is_null() => {
+                pulsar.insert(key.to_owned(), v.clone());
+            }
+            _ => {
+                pulsar.remove(key);
+            }
+        }
+    }
+}
+
+/// The names of the Secrets a resource's `spec.pulsar` refers to that its conversion wrote
+/// (`authSecret`, `tlsSecret`).
+pub fn owned_secrets(object: &Value) -> Vec<&str> {
+    ["authSecret", "tlsSecret"]
+        .into_iter()
+        .filter_map(|k| object.pointer(&format!("/spec/pulsar/{k}"))?.as_str())
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
 /// The resource as it would run: a stopped one with its remembered replicas, and without the
 /// lifecycle annotations (for reading it back as a Pulsar config).
 pub fn as_running(object: &Value) -> Value {

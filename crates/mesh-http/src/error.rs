@@ -36,6 +36,13 @@ pub enum ApiError {
         /// Every problem, `path: message`, joined by `; `.
         problems: String,
     },
+    /// The caller is not authenticated, or not authorized (401, as Pulsar answers both).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The broker could not say whether the caller is allowed (503 when it cannot be reached
+    /// or fails, 500 when the worker's own access to it is wrong).
+    #[error("broker")]
+    Broker(#[source] crate::auth::BrokerError),
     /// The store failed.
     #[error("store")]
     Store(#[source] StoreError),
@@ -64,6 +71,14 @@ impl ApiError {
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Corrupt { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Broker(e) => match e {
+                crate::auth::BrokerError::Unreachable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+                crate::auth::BrokerError::Status { status, .. } if *status >= 500 => {
+                    StatusCode::SERVICE_UNAVAILABLE
+                }
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            },
             Self::Store(e) => match e {
                 StoreError::NotFound { .. } => StatusCode::NOT_FOUND,
                 // The API server refused the resource: the request's content is at fault.
@@ -83,6 +98,7 @@ impl ApiError {
     pub fn reason(&self) -> String {
         match self {
             Self::Store(e) => mesh_core::error_chain(e),
+            Self::Broker(e) => mesh_core::error_chain(e),
             other => mesh_core::error_chain(other),
         }
     }

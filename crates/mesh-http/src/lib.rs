@@ -15,14 +15,17 @@
 //! [`serve`] limits the time a client may take to send its headers.
 
 pub mod admin;
+pub mod auth;
 mod error;
 mod mesh_api;
 mod metrics;
 mod server;
+pub mod tls;
 
+pub use auth::Security;
 pub use error::ApiError;
 pub use metrics::Metrics;
-pub use server::serve;
+pub use server::{Listeners, serve, serve_all};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,7 +37,8 @@ use mesh_core::convert::Context;
 use mesh_core::worker::{Catalogue, WorkerConfig};
 use mesh_kube::{AnyStore, Store};
 
-/// What every request reads: the worker config, the catalogue, the store and the counters.
+/// What every request reads: the worker config, the catalogue, the store, who may do what, and
+/// the counters.
 pub struct AppState {
     /// The worker's `functions_worker.yml`.
     pub worker: WorkerConfig,
@@ -44,18 +48,27 @@ pub struct AppState {
     pub store: AnyStore,
     /// The cluster name, when the worker config does not give one.
     pub cluster: Option<String>,
+    /// Authentication, authorization and the broker.
+    pub security: Security,
     /// Request, conversion and store counters.
     pub metrics: Metrics,
 }
 
 impl AppState {
-    /// State over `store` with the given worker config and catalogue.
-    pub fn new(worker: WorkerConfig, catalogue: Option<Catalogue>, store: AnyStore) -> Self {
+    /// State over `store` with the given worker config, catalogue and security
+    /// ([`Security::new`] from the worker config, or [`Security::disabled`]).
+    pub fn new(
+        worker: WorkerConfig,
+        catalogue: Option<Catalogue>,
+        store: AnyStore,
+        security: Security,
+    ) -> Self {
         Self {
             worker,
             catalogue,
             store,
             cluster: None,
+            security,
             metrics: Metrics::default(),
         }
     }
@@ -110,6 +123,10 @@ pub fn router(state: Arc<AppState>, limits: Limits) -> Router {
         .fallback(|| async { ApiError::NotFound("no such endpoint".to_owned()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
     routes
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(tower::limit::ConcurrencyLimitLayer::new(
             limits.concurrency.max(1),

@@ -1,19 +1,62 @@
-//! The accept loop: hyper's HTTP/1 server with a header read timeout, and a graceful shutdown
-//! that stops accepting and lets every connection finish its request in flight.
+//! The accept loop: hyper's HTTP/1 server with a header read timeout, on a plain and an HTTPS
+//! listener, and a graceful shutdown that stops accepting and lets every connection finish its
+//! request in flight.
 
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::Request;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
+use tokio::net::{TcpListener, TcpStream};
+use tower::ServiceExt;
 
 use crate::Limits;
+use crate::auth::ConnectionInfo;
+use crate::tls::Tls;
+
+/// Where `mesh serve` listens: plain HTTP, HTTPS, or both.
+#[derive(Debug, Default)]
+pub struct Listeners {
+    /// The plain HTTP listener.
+    pub plain: Option<TcpListener>,
+    /// The HTTPS listener and its TLS config.
+    pub tls: Option<(TcpListener, Tls)>,
+}
 
 /// Serves `router` on `listener` until `shutdown` completes, then waits for the requests in
 /// flight (at most `limits.request_timeout` more).
 pub async fn serve(
-    listener: tokio::net::TcpListener,
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_all(
+        Listeners {
+            plain: Some(listener),
+            tls: None,
+        },
+        router,
+        limits,
+        shutdown,
+    )
+    .await
+}
+
+async fn accept(listener: Option<&TcpListener>) -> std::io::Result<TcpStream> {
+    match listener {
+        Some(l) => l.accept().await.map(|(s, _)| s),
+        None => std::future::pending().await,
+    }
+}
+
+/// Serves `router` on every listener of `listeners` until `shutdown` completes, then waits for
+/// the requests in flight (at most `limits.request_timeout` more). A TLS handshake must finish
+/// within the header read timeout.
+pub async fn serve_all(
+    listeners: Listeners,
     router: Router,
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -24,19 +67,69 @@ pub async fn serve(
         .keep_alive(true);
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
+    let (tls_listener, tls) = match listeners.tls {
+        Some((l, t)) => (Some(l), Some(t)),
+        None => (None, None),
+    };
     loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
-                    Err(e) => {
-                        // Out of file descriptors and the like: back off instead of spinning.
-                        tracing::warn!(error = %e, "accept failed");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
+        let (accepted, secure) = tokio::select! {
+            a = accept(listeners.plain.as_ref()) => (a, false),
+            a = accept(tls_listener.as_ref()) => (a, true),
+            () = &mut shutdown => break,
+        };
+        let stream = match accepted {
+            Ok(stream) => stream,
+            Err(e) => {
+                // Out of file descriptors and the like: back off instead of spinning.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        match (&tls, secure) {
+            (Some(tls), true) => {
+                let acceptor = tokio_rustls::TlsAcceptor::from(tls.current());
+                let watcher = graceful.watcher();
+                let http = http.clone();
+                let router = router.clone();
+                let handshake_timeout = limits.header_read_timeout;
+                tokio::spawn(async move {
+                    let stream = match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await
+                    {
+                        Ok(Ok(s)) => s,
+                        Ok(Err(e)) => {
+                            tracing::debug!(error = %e, "TLS handshake failed");
+                            return;
+                        }
+                        Err(_) => {
+                            tracing::debug!("TLS handshake timed out");
+                            return;
+                        }
+                    };
+                    let info = ConnectionInfo {
+                        peer_certificates: std::sync::Arc::new(
+                            stream
+                                .get_ref()
+                                .1
+                                .peer_certificates()
+                                .map(<[_]>::to_vec)
+                                .unwrap_or_default(),
+                        ),
+                    };
+                    let service = router.map_request(move |mut r: Request<hyper::body::Incoming>| {
+                        r.extensions_mut().insert(info.clone());
+                        r
+                    });
+                    let connection = watcher.watch(
+                        http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)),
+                    );
+                    if let Err(e) = connection.await {
+                        tracing::debug!(error = %e, "connection ended with an error");
                     }
-                };
-                let _ = stream.set_nodelay(true);
+                });
+            }
+            _ => {
                 let service = TowerToHyperService::new(router.clone());
                 let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
                 tokio::spawn(async move {
@@ -45,10 +138,10 @@ pub async fn serve(
                     }
                 });
             }
-            () = &mut shutdown => break,
         }
     }
-    drop(listener);
+    drop(listeners.plain);
+    drop(tls_listener);
     if tokio::time::timeout(limits.request_timeout, graceful.shutdown())
         .await
         .is_err()

@@ -46,6 +46,7 @@ async fn serve(kubeconfig: PathBuf) -> (SocketAddr, Arc<AppState>, oneshot::Send
         common::worker("minimal_worker.yml"),
         Some(common::catalogue()),
         AnyStore::Cluster(cluster),
+        mesh_http::Security::disabled(),
     ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

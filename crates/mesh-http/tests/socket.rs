@@ -102,6 +102,8 @@ fn jersey_request(method: &str, path: &str, addr: SocketAddr, parts: &[common::P
 
 #[tokio::test]
 async fn an_independent_admin_client_manages_functions() {
+    // magnetar's reqwest shares mesh's rustls build, which has no provider of its own.
+    mesh_http::auth::install_crypto_provider();
     let server = Server::start("magnetar", limits()).await;
     let admin = AdminClient::builder()
         .service_url(url::Url::parse(&format!("http://{}", server.addr)).unwrap())

@@ -4,13 +4,19 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
+use mesh_core::worker::security::SecurityConfig;
 use mesh_core::worker::{Catalogue, WorkerConfig};
-use mesh_http::{AppState, Limits};
+use mesh_http::tls::{Tls, TlsFlags};
+use mesh_http::{AppState, Limits, Listeners, Security};
 use mesh_kube::AnyStore;
 
 use super::convert::{load, print};
 use super::{Status, report};
 use crate::cli::{LogFormat, ServeArgs};
+
+/// Where `mesh serve` listens when no listener is named.
+const DEFAULT_LISTEN: std::net::SocketAddr =
+    std::net::SocketAddr::V4(std::net::SocketAddrV4::new(std::net::Ipv4Addr::LOCALHOST, 6750));
 
 /// Resolves when SIGTERM or SIGINT arrives.
 async fn shutdown_signal() {
@@ -43,6 +49,41 @@ fn init_logs(format: LogFormat) {
     };
 }
 
+/// The worker config's security and the listeners' TLS, or why they cannot be honoured.
+fn secure(
+    args: &ServeArgs,
+    worker: &WorkerConfig,
+    err: &mut dyn Write,
+) -> Result<(Security, Option<(std::net::SocketAddr, Tls)>), Status> {
+    let label = args
+        .worker_config
+        .as_ref()
+        .map_or_else(|| "worker config".to_owned(), |p| p.display().to_string());
+    let config = SecurityConfig::from_worker(worker).map_err(|d| {
+        let diags: Vec<_> = d.into_iter().map(|d| (label.clone(), d)).collect();
+        print(err, &diags, true);
+        Status::Rejected
+    })?;
+    let flags = TlsFlags {
+        listen: args.listen_tls,
+        cert: args.tls_cert.clone(),
+        key: args.tls_key.clone(),
+        client_ca: args.tls_client_ca.clone(),
+    };
+    let fail = |err: &mut dyn Write, e: &dyn std::error::Error| {
+        report(err, e);
+        Status::Rejected
+    };
+    let tls = match mesh_http::tls::plan(&config.tls, &flags) {
+        Ok(Some((addr, files))) => Some((addr, Tls::new(files).map_err(|e| fail(err, &e))?)),
+        Ok(None) => None,
+        Err(e) => return Err(fail(err, &e)),
+    };
+    let verifies_clients = tls.as_ref().is_some_and(|(_, t)| t.verifies_clients());
+    let security = Security::new(&config, verifies_clients).map_err(|e| fail(err, &e))?;
+    Ok((security, tls))
+}
+
 /// `mesh serve`: runs until SIGTERM or SIGINT, finishing the requests in flight.
 pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
     let mut diags = Vec::new();
@@ -55,7 +96,7 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
         });
     print(err, &diags, true);
     let (worker, catalogue) = match loaded {
-        Ok(v) => v,
+        Ok((w, c)) => (w.unwrap_or_default(), c),
         Err(status) => return status,
     };
     init_logs(args.log_format);
@@ -73,6 +114,11 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
         }
     };
     runtime.block_on(async {
+        // Within the runtime: the providers' caches and the certificate watcher need it.
+        let (security, tls) = match secure(args, &worker, err) {
+            Ok(v) => v,
+            Err(status) => return status,
+        };
         let store = match AnyStore::open(&args.store.store, &super::store::cluster_options(&args.store)).await
         {
             Ok(s) => s,
@@ -81,7 +127,7 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
                 return Status::Usage;
             }
         };
-        let mut state = AppState::new(worker.unwrap_or_default(), catalogue, store);
+        let mut state = AppState::new(worker, catalogue, store, security);
         state.cluster.clone_from(&args.cluster);
         let state = Arc::new(state);
         let limits = Limits {
@@ -90,19 +136,38 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
             header_read_timeout: Duration::from_secs(args.header_timeout.max(1)),
             request_timeout: Duration::from_secs(args.request_timeout.max(1)),
         };
-        let listener = match tokio::net::TcpListener::bind(args.listen).await {
-            Ok(l) => l,
-            Err(e) => {
-                let _ = writeln!(err, "error: cannot listen on {}: {e}", args.listen);
-                return Status::Usage;
+        let plain = args.listen.or_else(|| tls.is_none().then_some(DEFAULT_LISTEN));
+        let mut listeners = Listeners::default();
+        if let Some(addr) = plain {
+            match tokio::net::TcpListener::bind(addr).await {
+                Ok(l) => listeners.plain = Some(l),
+                Err(e) => {
+                    let _ = writeln!(err, "error: cannot listen on {addr}: {e}");
+                    return Status::Usage;
+                }
             }
-        };
-        if let Ok(addr) = listener.local_addr() {
-            let _ = writeln!(err, "listening on http://{addr}");
-            let _ = err.flush();
         }
-        match mesh_http::serve(
-            listener,
+        if let Some((addr, tls)) = tls {
+            match tokio::net::TcpListener::bind(addr).await {
+                Ok(l) => {
+                    tls.watch();
+                    listeners.tls = Some((l, tls));
+                }
+                Err(e) => {
+                    let _ = writeln!(err, "error: cannot listen on {addr}: {e}");
+                    return Status::Usage;
+                }
+            }
+        }
+        if let Some(addr) = listeners.plain.as_ref().and_then(|l| l.local_addr().ok()) {
+            let _ = writeln!(err, "listening on http://{addr}");
+        }
+        if let Some(addr) = listeners.tls.as_ref().and_then(|(l, _)| l.local_addr().ok()) {
+            let _ = writeln!(err, "listening on https://{addr}");
+        }
+        let _ = err.flush();
+        match mesh_http::serve_all(
+            listeners,
             mesh_http::router(state, limits),
             limits,
             shutdown_signal(),

@@ -5,6 +5,7 @@ mod connectors;
 mod custom;
 mod factory;
 mod runtime_options;
+pub mod security;
 
 pub use connectors::{BYTES_TYPE_CLASS, Catalogue, ConnectorDefinition};
 pub use custom::{CustomConfig, OwnerReferenceConfig};
@@ -56,6 +57,33 @@ pub struct WorkerConfig {
     /// Whether the broker authenticates clients.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authentication_enabled: Option<bool>,
+    /// Authentication providers of the worker's admin API (class names).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authentication_providers: Option<Vec<String>>,
+    /// Whether the worker authorizes requests (tenant admins, namespace permissions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization_enabled: Option<bool>,
+    /// Authorization provider class.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization_provider: Option<String>,
+    /// Whether namespace permissions may name roles with a leading or trailing `*`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization_allow_wildcards_matching: Option<bool>,
+    /// Roles allowed everything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub super_user_roles: Option<Vec<String>>,
+    /// Roles of proxies, which act for the principal in `X-Original-Principal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy_roles: Option<Vec<String>>,
+    /// Whether `/metrics` needs authentication too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authenticate_metrics_endpoint: Option<bool>,
+    /// Role of a request no provider authenticates (unset: such requests are refused).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anonymous_user_role: Option<String>,
+    /// Settings of the authentication providers (`tokenSecretKey`, `openIDAllowedTokenIssuers`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub properties: Option<BTreeMap<String, Value>>,
     /// Auth plugin the functions use to reach the broker.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub broker_client_authentication_plugin: Option<String>,
@@ -68,6 +96,18 @@ pub struct WorkerConfig {
     /// The worker's certificate file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_certificate_file_path: Option<String>,
+    /// The worker's private key file (PEM).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_key_file_path: Option<String>,
+    /// Whether HTTPS clients must present a certificate signed by `tlsTrustCertsFilePath`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_require_trusted_client_cert_on_connect: Option<bool>,
+    /// Seconds between checks for a renewed certificate (default 300).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_cert_refresh_check_duration_sec: Option<u64>,
+    /// The worker's HTTPS port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worker_port_tls: Option<i64>,
     /// The CA certificates clients should trust.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_trust_certs_file_path: Option<String>,

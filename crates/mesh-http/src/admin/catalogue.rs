@@ -53,9 +53,16 @@ fn definitions(state: &AppState, kind: Kind) -> Vec<Definition> {
         .collect()
 }
 
-/// `GET /admin/v3/functions/builtins`: the worker service has no built-in functions.
-pub(crate) async fn functions() -> Json<[(); 0]> {
-    Json([])
+/// `GET /admin/v3/functions/builtins`: the worker service has no built-in functions. Pulsar
+/// answers it to superusers only.
+pub(crate) async fn functions(
+    State(state): State<Arc<AppState>>,
+    caller: crate::auth::Caller,
+) -> Result<Json<[(); 0]>, ApiError> {
+    state
+        .security
+        .require_super_user(&caller, "Client is not authorized to perform operation")?;
+    Ok(Json([]))
 }
 
 /// `GET /admin/v3/functions/connectors`: every connector.

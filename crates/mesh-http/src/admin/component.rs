@@ -9,13 +9,14 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use mesh_core::Kind;
-use mesh_core::convert::{self, Component, Context, Identity, UpdateRequest};
+use mesh_core::convert::{self, AuthContext, Component, Context, Identity, UpdateRequest};
 use mesh_core::diag::Diagnostics;
 use mesh_core::lifecycle;
 use mesh_kube::{ApplyOptions, ObjectKey, ResourceKind, Selector, Store, StoreError};
 use serde_json::Value;
 
 use super::form::{self, Form};
+use crate::auth::Caller;
 use crate::{ApiError, AppState};
 
 /// `{tenant}/{namespace}/{name}` of a request.
@@ -57,6 +58,18 @@ fn enabled(state: &AppState, kind: Kind) -> Result<(), ApiError> {
     } else {
         Err(ApiError::BadRequest(format!("{kind} API is disabled")))
     }
+}
+
+/// The API of `kind` is on and the caller may operate on `tenant/namespace`.
+async fn guard(
+    state: &AppState,
+    kind: Kind,
+    caller: &Caller,
+    tenant: &str,
+    namespace: &str,
+) -> Result<(), ApiError> {
+    enabled(state, kind)?;
+    state.security.authorize(caller, kind, tenant, namespace).await
 }
 
 fn missing(kind: Kind, name: &str) -> String {
@@ -266,12 +279,71 @@ fn submitted(
     parse_config(kind, form.config.as_ref(), path)
 }
 
-/// The conversion context of a submission: the request's package URL, if any.
-fn package_context<'a>(state: &'a AppState, form: &'a Form) -> Context<'a> {
+/// The conversion context of a submission: the request's package URL, if any, and the
+/// caller's credentials, if they are to reach the component.
+fn package_context<'a>(state: &'a AppState, form: &'a Form, auth: Option<&'a AuthContext>) -> Context<'a> {
     Context {
         package_url: form.url.as_deref(),
+        auth,
         ..state.context()
     }
+}
+
+/// What the component gets of the caller's credentials (`function-mesh.md` a.3.17): nothing
+/// unless a provider authenticated the caller; the bearer token; and for the OAuth2 handler the
+/// Secret in the job namespace whose annotation names the caller's role.
+async fn auth_context(
+    state: &AppState,
+    kind: Kind,
+    caller: &Caller,
+    (tenant, namespace, name): &(String, String, String),
+) -> Result<Option<AuthContext>, ApiError> {
+    if !caller.authenticated || !state.security.authenticates() {
+        return Ok(None);
+    }
+    let custom = state.worker.custom();
+    let oauth2 = !custom.using_insecure_auth()
+        && state.worker.broker_client_authentication_plugin.as_deref() == Some(convert::OAUTH2_PLUGIN);
+    let mut oauth2_key_secret = None;
+    if let (true, Some(role)) = (oauth2, caller.role.as_deref()) {
+        let at = convert::locate(
+            Identity {
+                kind,
+                tenant,
+                namespace,
+                name,
+            },
+            &state.context(),
+        );
+        let secrets = state
+            .store
+            .list(
+                ResourceKind::Secret,
+                &Selector {
+                    namespace: Some(at.namespace),
+                    ..Selector::default()
+                },
+            )
+            .await
+            .map_err(|e| store_error(state, e))?;
+        let annotation = format!(
+            "/metadata/annotations/{}",
+            custom
+                .oauth2_secret_annotation_key()
+                .replace('~', "~0")
+                .replace('/', "~1")
+        );
+        oauth2_key_secret = secrets
+            .iter()
+            .find(|s| s.pointer(&annotation).and_then(Value::as_str) == Some(role))
+            .and_then(|s| s.pointer("/metadata/name")?.as_str())
+            .map(str::to_owned);
+    }
+    Ok(Some(AuthContext {
+        client_role: caller.role.clone(),
+        bearer_token: caller.token.as_ref().map(|t| t.expose().to_owned()),
+        oauth2_key_secret,
+    }))
 }
 
 /// `POST /{tenant}/{namespace}/{name}`: register.
@@ -279,10 +351,18 @@ pub(crate) async fn create(
     kind: Kind,
     State(state): State<Arc<AppState>>,
     Path(path): NamePath,
+    caller: Caller,
     body: Result<Multipart, MultipartRejection>,
 ) -> Result<StatusCode, ApiError> {
     let form = read_form(&state, kind, body).await?;
     let (tenant, namespace, name) = &path;
+    state.security.authorize(&caller, kind, tenant, namespace).await?;
+    let cluster = state
+        .worker
+        .pulsar_functions_cluster
+        .as_deref()
+        .or(state.cluster.as_deref());
+    state.security.check_exists(tenant, namespace, cluster).await?;
     if existing_kind(&state, tenant, namespace, name).await?.is_some() {
         return Err(ApiError::BadRequest(format!("{kind} {name} already exists")));
     }
@@ -290,7 +370,8 @@ pub(crate) async fn create(
     if let Some(url) = &form.url {
         component.default_package(url);
     }
-    let ctx = package_context(&state, &form);
+    let auth = auth_context(&state, kind, &caller, &path).await?;
+    let ctx = package_context(&state, &form, auth.as_ref());
     let rendered = converted(&state, kind, convert::convert_component(component, &ctx))?;
     write(&state, kind, name, &rendered.objects, true).await?;
     Ok(done(kind, &path, "created"))
@@ -311,10 +392,12 @@ pub(crate) async fn update(
     kind: Kind,
     State(state): State<Arc<AppState>>,
     Path(path): NamePath,
+    caller: Caller,
     body: Result<Multipart, MultipartRejection>,
 ) -> Result<StatusCode, ApiError> {
     let form = read_form(&state, kind, body).await?;
     let (tenant, namespace, name) = &path;
+    state.security.authorize(&caller, kind, tenant, namespace).await?;
     let Some(stored) = lookup(&state, kind, tenant, namespace, name).await? else {
         // Pulsar: a name nobody has is a bad request, a name another kind has is not found.
         return Err(match existing_kind(&state, tenant, namespace, name).await? {
@@ -325,10 +408,16 @@ pub(crate) async fn update(
     let key = ObjectKey::of(&stored, state.store.default_namespace()).map_err(|e| store_error(&state, e))?;
     let new = submitted(&state, kind, &form, &path)?;
     let existing = read_back(&state, kind, &key, &stored)?;
-    let ctx = package_context(&state, &form);
+    let update_auth_data = form.update_options.update_auth_data;
+    let auth = if update_auth_data {
+        auth_context(&state, kind, &caller, &path).await?
+    } else {
+        None
+    };
+    let ctx = package_context(&state, &form, auth.as_ref());
     let request = UpdateRequest {
         new_package: form.url.is_some(),
-        update_auth_data: form.update_options.update_auth_data,
+        update_auth_data,
     };
     let mut rendered = converted(
         &state,
@@ -337,6 +426,9 @@ pub(crate) async fn update(
     )?;
     if let Some(cr) = rendered.objects.first_mut() {
         lifecycle::carry_over(&stored, cr);
+        if !update_auth_data {
+            lifecycle::keep_auth(&stored, cr);
+        }
     }
     write(&state, kind, name, &rendered.objects, false).await?;
     Ok(done(kind, &path, "updated"))
@@ -347,8 +439,9 @@ pub(crate) async fn get_config(
     kind: Kind,
     State(state): State<Arc<AppState>>,
     Path(path): NamePath,
+    caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
-    enabled(&state, kind)?;
+    guard(&state, kind, &caller, &path.0, &path.1).await?;
     let (key, object) = find(&state, kind, &path).await?;
     let config = read_back(&state, kind, &key, &object)?;
     let json = config.to_json().map_err(|e| ApiError::Corrupt {
@@ -363,8 +456,9 @@ pub(crate) async fn list(
     kind: Kind,
     State(state): State<Arc<AppState>>,
     Path((tenant, namespace)): Path<(String, String)>,
+    caller: Caller,
 ) -> Result<Json<Vec<String>>, ApiError> {
-    enabled(&state, kind)?;
+    guard(&state, kind, &caller, &tenant, &namespace).await?;
     let ctx = state.context();
     let at = convert::locate(
         Identity {
@@ -399,15 +493,43 @@ pub(crate) async fn delete(
     kind: Kind,
     State(state): State<Arc<AppState>>,
     Path(path): NamePath,
+    caller: Caller,
 ) -> Result<StatusCode, ApiError> {
-    enabled(&state, kind)?;
-    let (key, _) = find(&state, kind, &path).await?;
+    guard(&state, kind, &caller, &path.0, &path.1).await?;
+    let (key, object) = find(&state, kind, &path).await?;
     match state.store.delete(&key).await {
         // Deleted by someone else meanwhile: as absent as we wanted it.
         Ok(()) | Err(StoreError::NotFound { .. }) => {}
         Err(e) => return Err(store_error(&state, e)),
     }
+    delete_secrets(&state, &key, &object).await?;
     Ok(done(kind, &path, "deleted"))
+}
+
+/// Deletes the auth and TLS Secrets the deleted resource referred to, when they are the ones
+/// its conversion wrote (same reserved labels); a Secret of anyone else's stays.
+async fn delete_secrets(state: &AppState, key: &ObjectKey, object: &Value) -> Result<(), ApiError> {
+    let owner = Selector::of_object(object);
+    for name in lifecycle::owned_secrets(object) {
+        let secret = ObjectKey {
+            kind: ResourceKind::Secret,
+            namespace: key.namespace.clone(),
+            name: name.to_owned(),
+        };
+        let stored = match state.store.get(&secret).await {
+            Ok(v) => v,
+            Err(StoreError::NotFound { .. }) => continue,
+            Err(e) => return Err(store_error(state, e)),
+        };
+        if !owner.matches(&stored) {
+            continue;
+        }
+        match state.store.delete(&secret).await {
+            Ok(()) | Err(StoreError::NotFound { .. }) => {}
+            Err(e) => return Err(store_error(state, e)),
+        }
+    }
+    Ok(())
 }
 
 /// `GET /{tenant}/{namespace}/{name}/status`.
@@ -415,8 +537,9 @@ pub(crate) async fn status(
     kind: Kind,
     State(state): State<Arc<AppState>>,
     Path(path): NamePath,
+    caller: Caller,
 ) -> Result<Json<mesh_core::status::StatusReport>, ApiError> {
-    enabled(&state, kind)?;
+    guard(&state, kind, &caller, &path.0, &path.1).await?;
     let (_, object) = find(&state, kind, &path).await?;
     Ok(Json(lifecycle::status(kind, &object)))
 }
@@ -437,8 +560,9 @@ pub(crate) async fn instance_status(
     kind: Kind,
     State(state): State<Arc<AppState>>,
     Path((tenant, namespace, name, id)): InstancePath,
+    caller: Caller,
 ) -> Result<Json<mesh_core::status::InstanceState>, ApiError> {
-    enabled(&state, kind)?;
+    guard(&state, kind, &caller, &tenant, &namespace).await?;
     let path = (tenant, namespace, name);
     let (_, object) = find(&state, kind, &path).await?;
     let id = instance(kind, &path.2, &id, &object)?;
@@ -456,8 +580,9 @@ pub(crate) async fn action(
     action: Action,
     State(state): State<Arc<AppState>>,
     Path(path): NamePath,
+    caller: Caller,
 ) -> Result<StatusCode, ApiError> {
-    enabled(&state, kind)?;
+    guard(&state, kind, &caller, &path.0, &path.1).await?;
     let (_, object) = find(&state, kind, &path).await?;
     let mut desired = mesh_kube::desired(&object);
     let changed = match action {
@@ -493,8 +618,9 @@ pub(crate) async fn instance_action(
     action: Action,
     State(state): State<Arc<AppState>>,
     Path((tenant, namespace, name, id)): InstancePath,
+    caller: Caller,
 ) -> Result<StatusCode, ApiError> {
-    enabled(&state, kind)?;
+    guard(&state, kind, &caller, &tenant, &namespace).await?;
     let path = (tenant, namespace, name);
     let (_, object) = find(&state, kind, &path).await?;
     let id = instance(kind, &path.2, &id, &object)?;

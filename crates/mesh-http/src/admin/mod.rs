@@ -50,34 +50,34 @@ fn kind_routes(kind: Kind) -> Router<Arc<AppState>> {
         Action, create, delete, get_config, instance_action, instance_status, list, status, update,
     };
     let mut r = Router::new()
-        .route("/{tenant}/{namespace}", get(move |s, p| list(kind, s, p)))
+        .route("/{tenant}/{namespace}", get(move |s, p, c| list(kind, s, p, c)))
         .route(
             "/{tenant}/{namespace}/{name}",
-            post(move |s, p, m| create(kind, s, p, m))
-                .put(move |s, p, m| update(kind, s, p, m))
-                .get(move |s, p| get_config(kind, s, p))
-                .delete(move |s, p| delete(kind, s, p)),
+            post(move |s, p, c, m| create(kind, s, p, c, m))
+                .put(move |s, p, c, m| update(kind, s, p, c, m))
+                .get(move |s, p, c| get_config(kind, s, p, c))
+                .delete(move |s, p, c| delete(kind, s, p, c)),
         )
         .route(
             "/{tenant}/{namespace}/{name}/status",
-            get(move |s, p| status(kind, s, p)),
+            get(move |s, p, c| status(kind, s, p, c)),
         )
         .route(
             "/{tenant}/{namespace}/{name}/{instance}/status",
-            get(move |s, p| instance_status(kind, s, p)),
+            get(move |s, p, c| instance_status(kind, s, p, c)),
         );
     for action in [Action::Start, Action::Stop, Action::Restart] {
         r = r
             .route(
                 &format!("/{{tenant}}/{{namespace}}/{{name}}/{}", action.as_str()),
-                post(move |s, p| component::action(kind, action, s, p)),
+                post(move |s, p, c| component::action(kind, action, s, p, c)),
             )
             .route(
                 &format!(
                     "/{{tenant}}/{{namespace}}/{{name}}/{{instance}}/{}",
                     action.as_str()
                 ),
-                post(move |s, p| instance_action(kind, action, s, p)),
+                post(move |s, p, c| instance_action(kind, action, s, p, c)),
             );
     }
     match kind {

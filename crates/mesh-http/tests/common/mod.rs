@@ -56,6 +56,7 @@ pub fn state_with(worker: WorkerConfig, dir: PathBuf) -> Arc<AppState> {
         worker,
         Some(catalogue()),
         AnyStore::Directory(Directory::new(dir, "default")),
+        mesh_http::Security::disabled(),
     ))
 }
 
