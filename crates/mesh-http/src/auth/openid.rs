@@ -17,7 +17,7 @@ use moka::future::Cache;
 use serde_json::Value;
 
 use super::client::{self, ClientOptions};
-use super::token::{describe, role_of};
+use super::token::{describe, role_of, unsupported_header};
 use super::{AuthError, SecurityError};
 
 /// A key set and when it was fetched.
@@ -167,6 +167,9 @@ impl OpenIdProvider {
         let undecodable =
             |e: &jsonwebtoken::errors::Error| AuthError(format!("Unable to decode JWT: {}", describe(e)));
         let header = jsonwebtoken::decode_header(token).map_err(|e| undecodable(&e))?;
+        if let Some(why) = unsupported_header(&header) {
+            return Err(AuthError(format!("Unable to decode JWT: {why}")));
+        }
         let unverified: Value =
             jsonwebtoken::dangerous::insecure_decode_claims(token).map_err(|e| undecodable(&e))?;
         let issuer = unverified

@@ -49,6 +49,18 @@ pub(crate) fn describe(e: &jsonwebtoken::errors::Error) -> String {
     }
 }
 
+/// Header parameters that make a token something other than a plain JWS: critical extensions
+/// (RFC 7515 §4.1.6: a recipient that does not understand them must refuse) or encryption.
+pub(crate) fn unsupported_header(header: &jsonwebtoken::Header) -> Option<&'static str> {
+    if header.crit.is_some() {
+        Some("the token names critical header extensions, which mesh does not understand")
+    } else if header.enc.is_some() || header.zip.is_some() {
+        Some("the token is encrypted or compressed (a JWE), not a signed JWT")
+    } else {
+        None
+    }
+}
+
 impl TokenProvider {
     /// Loads the key the config names.
     pub(crate) fn new(config: &TokenConfig) -> Result<Self, SecurityError> {
@@ -72,6 +84,10 @@ impl TokenProvider {
     /// The role of a token, `None` when its role claim is absent (Pulsar: a null role).
     pub(crate) fn authenticate(&self, token: &str) -> Result<Option<String>, AuthError> {
         let failed = |why: String| AuthError(format!("Failed to authentication token: {why}"));
+        let header = jsonwebtoken::decode_header(token).map_err(|e| failed(describe(&e)))?;
+        if let Some(why) = unsupported_header(&header) {
+            return Err(failed(why.to_owned()));
+        }
         let data = jsonwebtoken::decode::<Value>(token, &self.key.key, &self.validation)
             .map_err(|e| failed(describe(&e)))?;
         let claims = data.claims;
