@@ -87,8 +87,8 @@ pub async fn serve_all(
             }
         };
         let _ = stream.set_nodelay(true);
-        match (&tls, secure) {
-            (Some(tls), true) => {
+        if let (Some(tls), true) = (&tls, secure) {
+            {
                 let acceptor = tokio_rustls::TlsAcceptor::from(tls.current());
                 let watcher = graceful.watcher();
                 let http = http.clone();
@@ -129,7 +129,8 @@ pub async fn serve_all(
                     }
                 });
             }
-            _ => {
+        } else {
+            {
                 let service = TowerToHyperService::new(router.clone());
                 let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
                 tokio::spawn(async move {

@@ -206,7 +206,7 @@ impl Tls {
                         tracing::info!("TLS certificate reloaded");
                     }
                     Err(e) => {
-                        tracing::warn!(error = %mesh_core::error_chain(&e), "renewed TLS files do not load; the old certificate stays")
+                        tracing::warn!(error = %mesh_core::error_chain(&e), "renewed TLS files do not load; the old certificate stays");
                     }
                 }
             }

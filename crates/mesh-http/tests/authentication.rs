@@ -451,14 +451,14 @@ async fn malformed_credentials_are_401_never_a_server_error() {
     // Authorization on (every role but `admin` is refused), so that a token whose role claim
     // has the wrong type, which Pulsar reads as no role, is refused too.
     let broker = common::pulsar::broker(common::pulsar::BrokerData::default()).await;
-    let w = token_worker(&format!(
+    let worker = token_worker(&format!(
         "authorizationEnabled: true\nsuperUserRoles: [admin]\npulsarWebServiceUrl: {}\n",
         broker.url()
     ));
-    let app = app(w, "malformed");
+    let app = app(worker, "malformed");
     let good = token_for("admin");
     assert_eq!(status_of(&app, bearer(get(LIST), &good)).await.0, StatusCode::OK);
-    let (h, c, s) = {
+    let (hd, cl, sg) = {
         let mut parts = good.split('.');
         (
             parts.next().unwrap().to_owned(),
@@ -474,9 +474,9 @@ async fn malformed_credentials_are_401_never_a_server_error() {
         10,
         20,
         35,
-        h.len(),
-        h.len() + 1,
-        h.len() + 10,
+        hd.len(),
+        hd.len() + 1,
+        hd.len() + 10,
         good.len() - 30,
         good.len() - 1,
     ] {
@@ -490,30 +490,30 @@ async fn malformed_credentials_are_401_never_a_server_error() {
         "....".into(),
         ".".into(),
         "..".into(),
-        format!("{h}.{c}"),
-        format!("{h}.{c}.{s}.{s}"),
-        format!("{h}.{c}.{s}.x.y"),
-        format!(".{c}.{s}"),
-        format!("{h}..{s}"),
-        format!("{h}.{c}."),
+        format!("{hd}.{cl}"),
+        format!("{hd}.{cl}.{sg}.{sg}"),
+        format!("{hd}.{cl}.{sg}.x.y"),
+        format!(".{cl}.{sg}"),
+        format!("{hd}..{sg}"),
+        format!("{hd}.{cl}."),
     ]);
     // Segments swapped, doubled, tampered.
     tokens.extend([
-        format!("{c}.{h}.{s}"),
-        format!("{h}.{h}.{s}"),
-        format!("{h}.{c}.{}", &s[..s.len() - 2]),
-        format!("{h}.{c}.{s}AA"),
-        format!("{h}.{c}x.{s}"),
-        format!("{h}.{}.{s}", b64(br#"{"sub":"admin","x":1}"#)),
-        format!("{h} .{c}.{s}"),
-        format!("{h}.{c}.{s}="),
-        format!("{h}.{c}.!!!!"),
-        format!("{}.{c}.{s}", h.to_uppercase()),
+        format!("{cl}.{hd}.{sg}"),
+        format!("{hd}.{hd}.{sg}"),
+        format!("{hd}.{cl}.{}", &sg[..sg.len() - 2]),
+        format!("{hd}.{cl}.{sg}AA"),
+        format!("{hd}.{cl}x.{sg}"),
+        format!("{hd}.{}.{sg}", b64(br#"{"sub":"admin","x":1}"#)),
+        format!("{hd} .{cl}.{sg}"),
+        format!("{hd}.{cl}.{sg}="),
+        format!("{hd}.{cl}.!!!!"),
+        format!("{}.{cl}.{sg}", hd.to_uppercase()),
     ]);
     // Huge and odd bytes.
     tokens.extend([
         "x".repeat(60 * 1024),
-        format!("{h}.{}.{s}", "A".repeat(60 * 1024)),
+        format!("{hd}.{}.{sg}", "A".repeat(60 * 1024)),
         "%00%00%00".into(),
         "\u{7f}".into(),
         "null".into(),
@@ -528,14 +528,14 @@ async fn malformed_credentials_are_401_never_a_server_error() {
         r#"{"alg":"None"}"#,
         r#"{"alg":"HS1"}"#,
         r#"{"alg":""}"#,
-        r#"{}"#,
+        r"{}",
         r#"{"alg":256}"#,
         r#"{"alg":"RS256"}"#,
         r#"{"alg":"ES256"}"#,
         r#"{"alg":"PS256"}"#,
         r#"{"alg":"EdDSA"}"#,
         r#"{"alg":"HS256","crit":["exp"]}"#,
-        r#"not json"#,
+        r"not json",
         r#"["HS256"]"#,
         r#""HS256""#,
         r#"{"alg":"HS256""#,
@@ -558,17 +558,17 @@ async fn malformed_credentials_are_401_never_a_server_error() {
         r#"{"sub":[]}"#,
         r#"{"sub":[7]}"#,
         r#"{"sub":null}"#,
-        r#"{}"#,
-        r#"[]"#,
+        r"{}",
+        r"[]",
         r#""admin""#,
-        r#"7"#,
-        r#"not json"#,
+        r"7",
+        r"not json",
         r#"{"sub":"admin""#,
         r#"{"sub":"superuser"}"#,
     ] {
         tokens.push(signed_raw(r#"{"alg":"HS256","typ":"JWT"}"#, claims));
     }
-    let mut n = 0;
+    let mut tried = 0;
     for t in &tokens {
         let value = format!("Bearer {t}");
         let Ok(v) = http::HeaderValue::from_str(&value) else {
@@ -585,7 +585,7 @@ async fn malformed_credentials_are_401_never_a_server_error() {
             a.body
         );
         assert!(!a.reason().is_empty());
-        n += 1;
+        tried += 1;
     }
     // Header values that are not text.
     for raw in [
@@ -600,7 +600,7 @@ async fn malformed_credentials_are_401_never_a_server_error() {
         let a = call(&app, req).await;
         assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{raw:?}");
         assert_eq!(a.reason(), "Invalid HTTP Authorization header");
-        n += 1;
+        tried += 1;
     }
-    assert!(n >= 70, "only {n} malformed credentials were tried");
+    assert!(tried >= 70, "only {tried} malformed credentials were tried");
 }

@@ -392,7 +392,7 @@ fn the_listener_comes_from_the_flags_or_the_worker_config() {
     assert_eq!(addr.to_string(), "0.0.0.0:6751");
     assert_eq!(files.client_ca, Some(PathBuf::from("/ca.pem")));
     assert!(files.require_client_cert);
-    assert_eq!(files.refresh, Duration::from_secs(300));
+    assert_eq!(files.refresh, Duration::from_mins(5));
     let flags = TlsFlags {
         listen: Some("127.0.0.1:8443".parse().unwrap()),
         cert: Some("/flag.pem".into()),

@@ -340,7 +340,7 @@ struct Properties<'a> {
     map: Option<&'a BTreeMap<String, Value>>,
 }
 
-impl<'a> Properties<'a> {
+impl Properties<'_> {
     /// The value of `key` as text: strings as they are, numbers and booleans as written;
     /// blank is absent.
     fn get(&self, key: &str, d: &mut Diagnostics) -> Option<String> {
@@ -697,16 +697,17 @@ fn broker_credentials(worker: &WorkerConfig, d: &mut Diagnostics) -> BrokerCrede
     let params = non_blank(worker.broker_client_authentication_parameters.as_ref());
     match plugin.as_deref() {
         None => BrokerCredentials::None,
-        Some(CLIENT_TOKEN_PLUGIN) => match params {
-            Some(p) => BrokerCredentials::Token(p),
-            None => {
+        Some(CLIENT_TOKEN_PLUGIN) => {
+            if let Some(p) = params {
+                BrokerCredentials::Token(p)
+            } else {
                 d.error(
                     "brokerClientAuthenticationParameters",
                     "the token plugin needs parameters: token:<jwt>, file:<path> or the token",
                 );
                 BrokerCredentials::None
             }
-        },
+        }
         Some(CLIENT_TLS_PLUGIN) => {
             let p = plugin_params(params.as_deref().unwrap_or_default());
             match (p.get("tlsCertFile"), p.get("tlsKeyFile")) {

@@ -131,7 +131,7 @@ pub struct ConnectionInfo {
 }
 
 enum Provider {
-    Token(token::TokenProvider),
+    Token(Box<token::TokenProvider>),
     OpenId(Box<openid::OpenIdProvider>),
     Tls,
 }
@@ -309,7 +309,7 @@ impl Security {
                 let mut providers = Vec::new();
                 for p in &a.providers {
                     providers.push(match p {
-                        ProviderConfig::Token(t) => Provider::Token(token::TokenProvider::new(t)?),
+                        ProviderConfig::Token(t) => Provider::Token(Box::new(token::TokenProvider::new(t)?)),
                         ProviderConfig::OpenId(o) => Provider::OpenId(Box::new(openid::OpenIdProvider::new(o)?)),
                         ProviderConfig::Tls => {
                             if !client_certificates {

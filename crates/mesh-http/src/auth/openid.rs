@@ -185,11 +185,11 @@ impl OpenIdProvider {
         let uri = self.jwks_uri(issuer).await?;
         let jwk = self.jwk(&uri, header.kid.as_deref()).await?;
         if let Some(a) = jwk.common.key_algorithm {
-            let jwk_alg = format!("{a:?}");
-            let jwt_alg = format!("{:?}", header.alg);
-            if jwk_alg != jwt_alg {
+            let key_alg = format!("{a:?}");
+            let token_alg = format!("{:?}", header.alg);
+            if key_alg != token_alg {
                 return Err(AuthError(format!(
-                    "JWK's alg [{jwk_alg}] does not match JWT's alg [{jwt_alg}]"
+                    "JWK's alg [{key_alg}] does not match JWT's alg [{token_alg}]"
                 )));
             }
         }

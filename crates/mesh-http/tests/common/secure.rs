@@ -41,7 +41,8 @@ pub fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
-        .as_secs() as i64
+        .as_secs()
+        .cast_signed()
 }
 
 pub fn hs(alg: Algorithm, claims: &Value) -> String {
