@@ -539,3 +539,153 @@ fn serve_answers_over_a_socket_and_stops_cleanly_on_sigterm() {
     assert!(rest.iter().any(|l| l == "stopped"), "{rest:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Starts `mesh serve` with `args`, answering the address it printed and the child.
+fn serve(
+    args: &[&str],
+) -> (
+    String,
+    std::process::Child,
+    std::io::Lines<std::io::BufReader<std::process::ChildStderr>>,
+) {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mesh"))
+        .arg("serve")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr = first
+        .strip_prefix("listening on http://")
+        .expect(&first)
+        .to_owned();
+    (addr, child, lines)
+}
+
+fn http(addr: &str, request: &str) -> String {
+    use std::io::Read;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+fn create_request(addr: &str, token: Option<&str>) -> String {
+    let boundary = "b0undary";
+    let config = r#"{"className": "org.example.Echo", "inputs": ["in"]}"#;
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"url\"\r\n\r\nfunction://public/default/echo@1\r\n--{boundary}\r\nContent-Type: application/json\r\nContent-Disposition: form-data; name=\"functionConfig\"\r\n\r\n{config}\r\n--{boundary}--\r\n"
+    );
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    format!(
+        "POST /admin/v3/functions/public/default/echo HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+#[test]
+fn serve_with_token_authentication_refuses_a_create_without_a_token() {
+    let dir = temp_dir("serve-auth");
+    let secret: Vec<u8> = (0u8..32).map(|i| i.wrapping_mul(7).wrapping_add(3)).collect();
+    let key = dir.join("secret.key");
+    std::fs::write(&key, &secret).unwrap();
+    let worker = dir.join("worker.yml");
+    std::fs::write(
+        &worker,
+        format!(
+            "pulsarFunctionsCluster: local\nauthenticationEnabled: true\nauthenticationProviders:\n  - org.apache.pulsar.broker.authentication.AuthenticationProviderToken\nproperties:\n  tokenSecretKey: file://{}\n",
+            key.display()
+        ),
+    )
+    .unwrap();
+    let store = dir.join("store");
+    let (addr, mut child, _lines) = serve(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--worker-config",
+        &worker.display().to_string(),
+        "--store",
+        &format!("dir:{}", store.display()),
+    ]);
+    let refused = http(&addr, &create_request(&addr, None));
+    assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");
+    assert!(
+        refused.contains(r#"{"reason":"No token credentials passed"}"#),
+        "{refused}"
+    );
+    assert!(!store.join("default").exists(), "nothing may be stored");
+
+    let token = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &serde_json::json!({"sub": "alice"}),
+        &jsonwebtoken::EncodingKey::from_secret(&secret).unwrap(),
+    )
+    .unwrap();
+    let created = http(&addr, &create_request(&addr, Some(&token)));
+    assert!(created.starts_with("HTTP/1.1 204"), "{created}");
+    assert!(
+        store.join("default/function").is_dir(),
+        "the authenticated create is stored"
+    );
+    let probe = http(
+        &addr,
+        &format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    );
+    assert!(probe.starts_with("HTTP/1.1 200"), "{probe}");
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn serve_refuses_to_start_on_security_it_cannot_honour() {
+    let dir = temp_dir("serve-closed");
+    let cases = [
+        (
+            "authenticationEnabled: true\n",
+            "authenticationProviders: authentication is enabled but no provider is configured",
+        ),
+        (
+            "authenticationEnabled: true\nauthenticationProviders: [org.apache.pulsar.broker.authentication.AuthenticationProviderToken]\n",
+            "properties.tokenSecretKey: No secret key was provided for token authentication",
+        ),
+        (
+            "authenticationEnabled: true\nauthenticationProviders: [org.apache.pulsar.broker.authentication.AuthenticationProviderSasl]\n",
+            "authenticationProviders[0]: org.apache.pulsar.broker.authentication.AuthenticationProviderSasl is not supported",
+        ),
+        (
+            "authenticationEnabled: true\nauthenticationProviders: [org.apache.pulsar.broker.authentication.AuthenticationProviderToken]\nproperties:\n  tokenSecretKey: file:///no/such/secret.key\n",
+            "tokenSecretKey: cannot read /no/such/secret.key",
+        ),
+        ("tlsEnabled: true\n", "names no workerPortTls"),
+    ];
+    for (i, (yaml, words)) in cases.into_iter().enumerate() {
+        let worker = dir.join(format!("worker-{i}.yml"));
+        std::fs::write(&worker, yaml).unwrap();
+        let out = mesh(
+            &[
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--worker-config",
+                &worker.display().to_string(),
+                "--store",
+                &format!("dir:{}", dir.join("store").display()),
+            ],
+            None,
+        );
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{yaml}: {stderr}");
+        assert!(stderr.contains(words), "{yaml}: {stderr}");
+        assert!(!stderr.contains("listening on"), "{stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -33,7 +33,21 @@ fn tenant() -> String {
     format!("e2e-{}", std::process::id())
 }
 
+async fn connect(kubeconfig: PathBuf) -> Cluster {
+    let cluster = Cluster::connect(&ClusterOptions {
+        kubeconfig: Some(kubeconfig),
+        namespace: Some("default".to_owned()),
+        ..ClusterOptions::default()
+    })
+    .await
+    .unwrap();
+    cluster.install_crds(Duration::from_mins(1)).await.unwrap();
+    cluster
+}
+
 async fn serve(kubeconfig: PathBuf) -> (SocketAddr, Arc<AppState>, oneshot::Sender<()>) {
+    // magnetar's reqwest shares mesh's rustls build, which has no provider of its own.
+    mesh_http::auth::install_crypto_provider();
     let cluster = Cluster::connect(&ClusterOptions {
         kubeconfig: Some(kubeconfig),
         namespace: Some("default".to_owned()),
@@ -253,4 +267,75 @@ async fn racing_sink_creates_leave_one_resource_in_the_cluster() {
     let a = common::call(&app, common::delete(&uri)).await;
     assert_eq!(a.status.as_u16(), 204, "{}", a.body);
     let _ = stop.send(());
+}
+
+#[tokio::test]
+async fn an_authenticated_create_lands_the_cr_and_the_callers_secret_in_the_cluster() {
+    use common::secure::{bearer, token_for, token_worker};
+    let Some(kubeconfig) = kubeconfig() else { return };
+    let worker = token_worker(
+        "brokerClientAuthenticationPlugin: org.apache.pulsar.client.impl.auth.AuthenticationToken\nbrokerClientAuthenticationParameters: file:///pulsar/tokens/broker/token\nfunctionsWorkerServiceCustomConfigs:\n  usingInsecureAuth: false\n",
+    );
+    let security = common::secure::security(&worker).unwrap();
+    let state = Arc::new(AppState::new(
+        worker,
+        None,
+        AnyStore::Cluster(connect(kubeconfig).await),
+        security,
+    ));
+    let app = router(Arc::clone(&state), Limits::default());
+    let t = format!("{}-auth", tenant());
+    let uri = format!("/admin/v3/functions/{t}/default/echo");
+    let config = json!({"className": "org.example.Echo", "inputs": [format!("persistent://{t}/default/in")]});
+    let create = || {
+        common::create_with_url(
+            "POST",
+            &uri,
+            "functionConfig",
+            &config,
+            "function://public/default/echo@1",
+        )
+    };
+
+    let refused = common::call(&app, create()).await;
+    assert_eq!(refused.status, http::StatusCode::UNAUTHORIZED, "{}", refused.body);
+    let token = token_for("alice");
+    let created = common::call(&app, bearer(create(), &token)).await;
+    assert_eq!(created.status, http::StatusCode::NO_CONTENT, "{}", created.body);
+
+    let k = ObjectKey {
+        kind: ResourceKind::Function,
+        namespace: "default".to_owned(),
+        name: mesh_core::convert::naming::object_name("test", &t, "default", "echo"),
+    };
+    let cr = in_cluster(&state, &k).await.expect("the CR is in the cluster");
+    let secret_name = cr["spec"]["pulsar"]["authSecret"]
+        .as_str()
+        .expect("the CR names its auth secret")
+        .to_owned();
+    let secret_key = ObjectKey {
+        kind: ResourceKind::Secret,
+        namespace: "default".to_owned(),
+        name: secret_name,
+    };
+    let secret = in_cluster(&state, &secret_key)
+        .await
+        .expect("the caller's Secret is in the cluster");
+    use base64::Engine as _;
+    let params = base64::engine::general_purpose::STANDARD
+        .decode(secret["data"]["clientAuthenticationParameters"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(String::from_utf8(params).unwrap(), format!("token:{token}"));
+    assert_eq!(
+        secret["metadata"]["labels"]["compute.functionmesh.io/pulsar-tenant"],
+        t.as_str()
+    );
+
+    let deleted = common::call(&app, bearer(common::delete(&uri), &token)).await;
+    assert_eq!(deleted.status, http::StatusCode::NO_CONTENT, "{}", deleted.body);
+    assert!(in_cluster(&state, &k).await.is_none());
+    assert!(
+        in_cluster(&state, &secret_key).await.is_none(),
+        "the Secret goes with the CR"
+    );
 }
