@@ -494,26 +494,14 @@ fn store_options_are_checked() {
 
 #[test]
 fn serve_answers_over_a_socket_and_stops_cleanly_on_sigterm() {
-    use std::io::{BufRead, BufReader, Read};
+    use std::io::Read;
     let dir = temp_dir("serve");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mesh"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--store",
-            &format!("dir:{}", dir.display()),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let addr = first
-        .strip_prefix("listening on http://")
-        .expect(&first)
-        .to_owned();
+    let (addr, mut child, lines) = serve(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--store",
+        &format!("dir:{}", dir.display()),
+    ]);
 
     let body = r#"{"name": "echo", "className": "org.example.Echo", "jar": "function://public/default/echo@1.0", "inputs": ["in"]}"#;
     let mut stream = std::net::TcpStream::connect(&addr).unwrap();

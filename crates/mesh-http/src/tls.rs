@@ -63,7 +63,7 @@ pub struct TlsFiles {
     pub client_ca: Option<PathBuf>,
     /// Whether a client certificate is required (else requested).
     pub require_client_cert: bool,
-    /// How often the files are checked for a renewal.
+    /// How often the files are checked for a renewal (zero: never).
     pub refresh: Duration,
 }
 
@@ -276,7 +276,8 @@ pub fn plan(
                 .clone()
                 .or_else(|| worker.trust_certs_file.as_ref().map(PathBuf::from)),
             require_client_cert: worker.require_client_cert,
-            refresh: Duration::from_secs(worker.refresh_seconds),
+            // Pulsar's 0 checks on every new connection; once a second comes close enough.
+            refresh: Duration::from_secs(worker.refresh_seconds.max(1)),
         },
     )))
 }

@@ -6,11 +6,10 @@
 
 mod common;
 
-use axum::body::Body;
 use base64::Engine as _;
-use common::secure::{self, bearer, hs, now, rs, secured, token_for, token_worker, with};
+use common::secure::{self, answer, bearer, hs, now, rs, secured, token_for, token_worker, with};
 use common::{call, get};
-use http::{Request, StatusCode};
+use http::StatusCode;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use mesh_http::router;
 use serde_json::json;
@@ -19,16 +18,6 @@ const LIST: &str = "/admin/v3/functions/public/default";
 
 fn app(worker: mesh_core::worker::WorkerConfig, name: &str) -> axum::Router {
     router(secured(worker, name).0, common::limits())
-}
-
-async fn status_of(app: &axum::Router, req: Request<Body>) -> (StatusCode, String) {
-    let a = call(app, req).await;
-    let reason = if a.status == StatusCode::OK {
-        String::new()
-    } else {
-        a.reason()
-    };
-    (a.status, reason)
 }
 
 #[tokio::test]
@@ -77,7 +66,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 #[tokio::test]
 async fn a_valid_token_is_served() {
     let app = app(token_worker(""), "valid");
-    let (status, _) = status_of(&app, bearer(get(LIST), &token_for("alice"))).await;
+    let (status, _) = answer(&app, bearer(get(LIST), &token_for("alice"))).await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -94,7 +83,7 @@ async fn the_header_must_be_exactly_bearer_and_a_token() {
         ("Bearer    ".to_owned(), "Blank token found"),
         (t.clone(), "Invalid HTTP Authorization header"),
     ] {
-        let (status, got) = status_of(&app, with(get(LIST), "authorization", &value)).await;
+        let (status, got) = answer(&app, with(get(LIST), "authorization", &value)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{value}");
         if !reason.is_empty() {
             assert_eq!(got, reason, "{value}");
@@ -109,26 +98,26 @@ async fn exp_and_nbf_are_checked_only_when_present_with_the_configured_skew() {
     let expired = hs(Algorithm::HS256, &json!({"sub": "a", "exp": now() - 60}));
     let early = hs(Algorithm::HS256, &json!({"sub": "a", "nbf": now() + 60}));
     let forever = hs(Algorithm::HS256, &json!({"sub": "a"}));
-    let (s, reason) = status_of(&strict, bearer(get(LIST), &expired)).await;
+    let (s, reason) = answer(&strict, bearer(get(LIST), &expired)).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert!(
         reason.starts_with("Failed to authentication token: JWT expired"),
         "{reason}"
     );
     assert_eq!(
-        status_of(&strict, bearer(get(LIST), &early)).await.0,
+        answer(&strict, bearer(get(LIST), &early)).await.0,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        status_of(&strict, bearer(get(LIST), &forever)).await.0,
+        answer(&strict, bearer(get(LIST), &forever)).await.0,
         StatusCode::OK
     );
     assert_eq!(
-        status_of(&lenient, bearer(get(LIST), &expired)).await.0,
+        answer(&lenient, bearer(get(LIST), &expired)).await.0,
         StatusCode::OK
     );
     assert_eq!(
-        status_of(&lenient, bearer(get(LIST), &early)).await.0,
+        answer(&lenient, bearer(get(LIST), &early)).await.0,
         StatusCode::OK
     );
 }
@@ -139,7 +128,7 @@ async fn every_hmac_strength_verifies_with_a_long_enough_key() {
     for alg in [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512] {
         let t = hs(alg, &json!({"sub": "a"}));
         assert_eq!(
-            status_of(&app, bearer(get(LIST), &t)).await.0,
+            answer(&app, bearer(get(LIST), &t)).await.0,
             StatusCode::OK,
             "{alg:?}"
         );
@@ -151,7 +140,7 @@ async fn every_hmac_strength_verifies_with_a_long_enough_key() {
     )
     .unwrap();
     assert_eq!(
-        status_of(&app, bearer(get(LIST), &other)).await.0,
+        answer(&app, bearer(get(LIST), &other)).await.0,
         StatusCode::UNAUTHORIZED
     );
 }
@@ -191,7 +180,7 @@ async fn public_keys_are_read_in_every_form_pulsar_reads() {
     for form in forms {
         let app = app(rsa_worker(&form, None), "forms");
         assert_eq!(
-            status_of(&app, bearer(get(LIST), &token)).await.0,
+            answer(&app, bearer(get(LIST), &token)).await.0,
             StatusCode::OK,
             "{form}"
         );
@@ -215,7 +204,7 @@ async fn rsa_keys_verify_rs_and_ps_but_never_an_hmac_token_made_with_the_public_
     ] {
         let t = rs(alg, &json!({"sub": "a"}));
         assert_eq!(
-            status_of(&app, bearer(get(LIST), &t)).await.0,
+            answer(&app, bearer(get(LIST), &t)).await.0,
             StatusCode::OK,
             "{alg:?}"
         );
@@ -229,14 +218,14 @@ async fn rsa_keys_verify_rs_and_ps_but_never_an_hmac_token_made_with_the_public_
         )
         .unwrap();
         assert_eq!(
-            status_of(&app, bearer(get(LIST), &forged)).await.0,
+            answer(&app, bearer(get(LIST), &forged)).await.0,
             StatusCode::UNAUTHORIZED
         );
     }
     let other = EncodingKey::from_rsa_pem(&secure::auth_fixture("rsa-other-private.pem")).unwrap();
     let t = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &json!({"sub": "a"}), &other).unwrap();
     assert_eq!(
-        status_of(&app, bearer(get(LIST), &t)).await.0,
+        answer(&app, bearer(get(LIST), &t)).await.0,
         StatusCode::UNAUTHORIZED
     );
 }
@@ -250,10 +239,10 @@ async fn ec_keys_verify_es256_with_tokenpublicalg() {
     let app = app(rsa_worker(&path.display().to_string(), Some("ES256")), "ec");
     let key = EncodingKey::from_ec_pem(pair.serialize_pem().as_bytes()).unwrap();
     let t = jsonwebtoken::encode(&Header::new(Algorithm::ES256), &json!({"sub": "a"}), &key).unwrap();
-    assert_eq!(status_of(&app, bearer(get(LIST), &t)).await.0, StatusCode::OK);
+    assert_eq!(answer(&app, bearer(get(LIST), &t)).await.0, StatusCode::OK);
     let rsa = rs(Algorithm::RS256, &json!({"sub": "a"}));
     assert_eq!(
-        status_of(&app, bearer(get(LIST), &rsa)).await.0,
+        answer(&app, bearer(get(LIST), &rsa)).await.0,
         StatusCode::UNAUTHORIZED
     );
 }
@@ -317,7 +306,7 @@ async fn audiences_are_checked_as_pulsar_checks_them() {
         ),
     ];
     for (claims, want, reason) in cases {
-        let (s, got) = status_of(&app, bearer(get(LIST), &hs(Algorithm::HS256, &claims))).await;
+        let (s, got) = answer(&app, bearer(get(LIST), &hs(Algorithm::HS256, &claims))).await;
         assert_eq!(s, want, "{claims}");
         assert!(got.contains(reason), "{claims}: {got}");
     }
@@ -328,22 +317,20 @@ async fn the_token_may_come_as_a_query_parameter_when_there_is_no_header() {
     let app = app(token_worker(""), "query");
     let t = token_for("alice");
     assert_eq!(
-        status_of(&app, get(&format!("{LIST}?token={t}"))).await.0,
+        answer(&app, get(&format!("{LIST}?token={t}"))).await.0,
         StatusCode::OK
     );
     assert_eq!(
-        status_of(&app, get(&format!("{LIST}?token=Bearer%20{t}")))
-            .await
-            .0,
+        answer(&app, get(&format!("{LIST}?token=Bearer%20{t}"))).await.0,
         StatusCode::OK
     );
     assert_eq!(
-        status_of(&app, get(&format!("{LIST}?token=nope"))).await.0,
+        answer(&app, get(&format!("{LIST}?token=nope"))).await.0,
         StatusCode::UNAUTHORIZED
     );
     // The header wins: a bad header is not rescued by a good query token.
     let req = with(get(&format!("{LIST}?token={t}")), "authorization", "Bearer nope");
-    assert_eq!(status_of(&app, req).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer(&app, req).await.0, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -351,13 +338,13 @@ async fn the_method_header_selects_a_provider() {
     let app = app(token_worker(""), "method");
     let t = token_for("alice");
     let ok = with(bearer(get(LIST), &t), "x-pulsar-auth-method-name", "token");
-    assert_eq!(status_of(&app, ok).await.0, StatusCode::OK);
+    assert_eq!(answer(&app, ok).await.0, StatusCode::OK);
     let bad = with(bearer(get(LIST), &t), "x-pulsar-auth-method-name", "basic");
-    let (s, reason) = status_of(&app, bad).await;
+    let (s, reason) = answer(&app, bad).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(reason, "Unsupported authentication method: [basic].");
     let tls = with(bearer(get(LIST), &t), "x-pulsar-auth-method-name", "tls");
-    assert_eq!(status_of(&app, tls).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer(&app, tls).await.0, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
@@ -400,7 +387,7 @@ async fn the_role_claim_and_the_setting_prefix_are_the_configs() {
     ));
     let app = app(w, "prefix");
     let t = hs(Algorithm::HS256, &json!({"principal": ["alice", "bob"]}));
-    assert_eq!(status_of(&app, bearer(get(LIST), &t)).await.0, StatusCode::OK);
+    assert_eq!(answer(&app, bearer(get(LIST), &t)).await.0, StatusCode::OK);
     // Without the prefix the key is not found: the server does not start.
     let w = secure::worker_yaml(&format!(
         "authenticationEnabled: true\nauthenticationProviders: [org.apache.pulsar.broker.authentication.AuthenticationProviderToken]\nproperties:\n  tokenSettingPrefix: mesh_\n  tokenSecretKey: \"{}\"\n",
@@ -413,9 +400,9 @@ async fn the_role_claim_and_the_setting_prefix_are_the_configs() {
 #[tokio::test]
 async fn the_anonymous_role_serves_requests_no_provider_authenticates() {
     let app = app(token_worker("anonymousUserRole: guest\n"), "anonymous");
-    assert_eq!(status_of(&app, get(LIST)).await.0, StatusCode::OK);
+    assert_eq!(answer(&app, get(LIST)).await.0, StatusCode::OK);
     // A bad token also falls back to the anonymous role, as in Pulsar.
-    assert_eq!(status_of(&app, bearer(get(LIST), "nope")).await.0, StatusCode::OK);
+    assert_eq!(answer(&app, bearer(get(LIST), "nope")).await.0, StatusCode::OK);
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -457,7 +444,7 @@ async fn malformed_credentials_are_401_never_a_server_error() {
     ));
     let app = app(worker, "malformed");
     let good = token_for("admin");
-    assert_eq!(status_of(&app, bearer(get(LIST), &good)).await.0, StatusCode::OK);
+    assert_eq!(answer(&app, bearer(get(LIST), &good)).await.0, StatusCode::OK);
     let (hd, cl, sg) = {
         let mut parts = good.split('.');
         (
@@ -603,4 +590,17 @@ async fn malformed_credentials_are_401_never_a_server_error() {
         tried += 1;
     }
     assert!(tried >= 70, "only {tried} malformed credentials were tried");
+}
+
+#[tokio::test]
+async fn a_token_verified_before_is_refused_once_it_expires() {
+    let app = app(token_worker(""), "remembered");
+    let t = hs(Algorithm::HS256, &json!({"sub": "a", "exp": now() + 2}));
+    for _ in 0..3 {
+        assert_eq!(answer(&app, bearer(get(LIST), &t)).await.0, StatusCode::OK);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
+    let (s, reason) = answer(&app, bearer(get(LIST), &t)).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert!(reason.contains("JWT expired"), "{reason}");
 }

@@ -10,11 +10,10 @@ mod common;
 use std::collections::BTreeMap;
 
 use axum::Router;
-use axum::body::Body;
+use common::get;
 use common::pulsar::{self, BrokerData, StubBroker};
-use common::secure::{bearer, secured, token_for, token_worker, with};
-use common::{call, get};
-use http::{Request, StatusCode};
+use common::secure::{answer, bearer, secured, token_for, token_worker, with};
+use http::StatusCode;
 use mesh_http::router;
 use serde_json::json;
 
@@ -57,18 +56,8 @@ async fn setup(name: &str, extra: &str) -> (Router, StubBroker) {
     (router(secured(worker, name).0, common::limits()), broker)
 }
 
-async fn status(app: &Router, req: Request<Body>) -> (StatusCode, String) {
-    let a = call(app, req).await;
-    let reason = if a.status.is_success() {
-        String::new()
-    } else {
-        a.reason()
-    };
-    (a.status, reason)
-}
-
 async fn as_role(app: &Router, role: &str, uri: &str) -> StatusCode {
-    status(app, bearer(get(uri), &token_for(role))).await.0
+    answer(app, bearer(get(uri), &token_for(role))).await.0
 }
 
 const DENIED: &str = "Client is not authorized to perform operation";
@@ -124,7 +113,7 @@ async fn superusers_tenant_admins_and_namespace_permissions() {
     for (role, uri, want) in cases {
         assert_eq!(as_role(&app, role, uri).await, want, "{role} {uri}");
     }
-    let (_, reason) = status(
+    let (_, reason) = answer(
         &app,
         bearer(get("/admin/v3/functions/acme/apps"), &token_for("carol")),
     )
@@ -165,7 +154,7 @@ async fn every_operation_on_a_component_is_authorized() {
     ];
     for req in requests {
         let what = format!("{} {}", req.method(), req.uri());
-        let (s, reason) = status(&app, bearer(req, &t)).await;
+        let (s, reason) = answer(&app, bearer(req, &t)).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{what}");
         assert_eq!(reason, DENIED, "{what}");
     }
@@ -204,32 +193,32 @@ async fn a_proxy_acts_for_its_original_principal_and_both_must_be_authorized() {
         }
     };
     assert_eq!(
-        status(&app, proxied("proxy", Some("alice"))).await.0,
+        answer(&app, proxied("proxy", Some("alice"))).await.0,
         StatusCode::OK
     );
-    let (s, reason) = status(&app, proxied("proxy", Some("carol"))).await;
+    let (s, reason) = answer(&app, proxied("proxy", Some("carol"))).await;
     assert_eq!((s, reason.as_str()), (StatusCode::UNAUTHORIZED, DENIED));
-    let (s, reason) = status(&app, proxied("proxy", None)).await;
+    let (s, reason) = answer(&app, proxied("proxy", None)).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(
         reason,
         "originalPrincipal must be provided when connecting with a proxy role."
     );
-    let (s, reason) = status(&app, proxied("proxy", Some("proxy2"))).await;
+    let (s, reason) = answer(&app, proxied("proxy", Some("proxy2"))).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(reason, "originalPrincipal cannot be a proxy role.");
     // proxy2 itself has no rights in acme/apps: alice's rights are not enough.
     assert_eq!(
-        status(&app, proxied("proxy2", Some("alice"))).await.0,
+        answer(&app, proxied("proxy2", Some("alice"))).await.0,
         StatusCode::UNAUTHORIZED
     );
     // A role that is not a proxy cannot borrow another's rights with the header.
     assert_eq!(
-        status(&app, proxied("carol", Some("root"))).await.0,
+        answer(&app, proxied("carol", Some("root"))).await.0,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        status(&app, proxied("alice", Some("carol"))).await.0,
+        answer(&app, proxied("alice", Some("carol"))).await.0,
         StatusCode::OK
     );
 }
@@ -287,7 +276,7 @@ async fn a_broker_that_cannot_answer_never_means_allowed() {
         "authorizationEnabled: true\nsuperUserRoles: [root]\npulsarWebServiceUrl: http://{dead}\n"
     ));
     let app = router(secured(worker, "dead").0, common::limits());
-    let (s, reason) = status(
+    let (s, reason) = answer(
         &app,
         bearer(get("/admin/v3/functions/acme/apps"), &token_for("alice")),
     )
@@ -317,7 +306,7 @@ async fn a_broker_that_cannot_answer_never_means_allowed() {
         (400, StatusCode::INTERNAL_SERVER_ERROR, "answered HTTP 400"),
     ] {
         broker.data.lock().unwrap().fail_with = Some(code);
-        let (s, reason) = status(
+        let (s, reason) = answer(
             &app,
             bearer(get("/admin/v3/functions/acme/apps"), &token_for("alice")),
         )
@@ -337,7 +326,7 @@ async fn a_broker_that_cannot_answer_never_means_allowed() {
 async fn a_role_less_token_is_refused() {
     let (app, _broker) = setup("null-role", "").await;
     let t = common::secure::hs(jsonwebtoken::Algorithm::HS256, &json!({"name": "alice"}));
-    let (s, reason) = status(&app, bearer(get("/admin/v3/functions/acme/apps"), &t)).await;
+    let (s, reason) = answer(&app, bearer(get("/admin/v3/functions/acme/apps"), &t)).await;
     assert_eq!((s, reason.as_str()), (StatusCode::UNAUTHORIZED, DENIED));
 }
 
@@ -360,7 +349,7 @@ async fn creates_check_that_the_tenant_and_namespace_exist() {
             &config,
             "function://acme/apps/echo@1",
         );
-        let (s, got) = status(&app, bearer(req, &t)).await;
+        let (s, got) = answer(&app, bearer(req, &t)).await;
         assert_eq!((s, got.as_str()), (StatusCode::BAD_REQUEST, reason), "{uri}");
     }
     let req = common::create_with_url(
@@ -370,7 +359,7 @@ async fn creates_check_that_the_tenant_and_namespace_exist() {
         &config,
         "function://acme/apps/echo@1",
     );
-    let (s, reason) = status(&app, bearer(req, &t)).await;
+    let (s, reason) = answer(&app, bearer(req, &t)).await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{reason}");
     assert_eq!(
         as_role(&app, "alice", "/admin/v3/functions/acme/apps/echo").await,
@@ -393,7 +382,7 @@ async fn built_in_functions_are_for_superusers() {
         as_role(&app, "alice", "/admin/v3/functions/builtins").await,
         StatusCode::UNAUTHORIZED
     );
-    let (s, reason) = status(
+    let (s, reason) = answer(
         &app,
         with(
             bearer(get("/admin/v3/functions/builtins"), &token_for("proxy")),

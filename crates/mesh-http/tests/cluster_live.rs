@@ -48,14 +48,7 @@ async fn connect(kubeconfig: PathBuf) -> Cluster {
 async fn serve(kubeconfig: PathBuf) -> (SocketAddr, Arc<AppState>, oneshot::Sender<()>) {
     // magnetar's reqwest shares mesh's rustls build, which has no provider of its own.
     mesh_http::auth::install_crypto_provider();
-    let cluster = Cluster::connect(&ClusterOptions {
-        kubeconfig: Some(kubeconfig),
-        namespace: Some("default".to_owned()),
-        ..ClusterOptions::default()
-    })
-    .await
-    .unwrap();
-    cluster.install_crds(Duration::from_mins(1)).await.unwrap();
+    let cluster = connect(kubeconfig).await;
     let state = Arc::new(AppState::new(
         common::worker("minimal_worker.yml"),
         Some(common::catalogue()),
@@ -271,6 +264,7 @@ async fn racing_sink_creates_leave_one_resource_in_the_cluster() {
 
 #[tokio::test]
 async fn an_authenticated_create_lands_the_cr_and_the_callers_secret_in_the_cluster() {
+    use base64::Engine as _;
     use common::secure::{bearer, token_for, token_worker};
     let Some(kubeconfig) = kubeconfig() else { return };
     let worker = token_worker(
@@ -321,7 +315,6 @@ async fn an_authenticated_create_lands_the_cr_and_the_callers_secret_in_the_clus
     let secret = in_cluster(&state, &secret_key)
         .await
         .expect("the caller's Secret is in the cluster");
-    use base64::Engine as _;
     let params = base64::engine::general_purpose::STANDARD
         .decode(secret["data"]["clientAuthenticationParameters"].as_str().unwrap())
         .unwrap();

@@ -47,6 +47,16 @@ async fn objects(state: &AppState, kind: ResourceKind) -> Vec<Value> {
     state.store.list(kind, &Selector::default()).await.unwrap()
 }
 
+/// The stored auth Secret `name`'s `clientAuthenticationParameters`.
+async fn stored_params(state: &AppState, name: &str) -> String {
+    let secrets = objects(state, ResourceKind::Secret).await;
+    let secret = secrets
+        .iter()
+        .find(|s| s["metadata"]["name"] == name)
+        .expect("the auth secret is stored");
+    secret_text(secret, "clientAuthenticationParameters")
+}
+
 fn secret_text(secret: &Value, key: &str) -> String {
     let b64 = secret["data"][key].as_str().unwrap_or_default();
     String::from_utf8(base64::engine::general_purpose::STANDARD.decode(b64).unwrap()).unwrap()
@@ -78,9 +88,10 @@ async fn the_token_handler_gives_the_component_the_callers_token() {
         "org.apache.pulsar.client.impl.auth.AuthenticationToken"
     );
     assert_eq!(
-        secret_text(secret, "clientAuthenticationParameters"),
+        stored_params(&state, &auth_secret).await,
         format!("token:{alice}")
     );
+    let namespace = secret["metadata"]["namespace"].clone();
     assert!(
         crs[0]["spec"]["pulsar"]["tlsSecret"].is_string(),
         "tlsEnabled adds the TLS secret"
@@ -90,13 +101,8 @@ async fn the_token_handler_gives_the_component_the_callers_token() {
     let bob = token_for("bob");
     let a = call(&app, create("PUT", &bob, false)).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.body);
-    let secrets = objects(&state, ResourceKind::Secret).await;
-    let secret = secrets
-        .iter()
-        .find(|s| s["metadata"]["name"] == auth_secret.as_str())
-        .unwrap();
     assert_eq!(
-        secret_text(secret, "clientAuthenticationParameters"),
+        stored_params(&state, &auth_secret).await,
         format!("token:{alice}")
     );
     let crs = objects(&state, ResourceKind::Function).await;
@@ -106,20 +112,12 @@ async fn the_token_handler_gives_the_component_the_callers_token() {
     // With updateAuthData the caller's token replaces them.
     let a = call(&app, create("PUT", &bob, true)).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.body);
-    let secrets = objects(&state, ResourceKind::Secret).await;
-    let secret = secrets
-        .iter()
-        .find(|s| s["metadata"]["name"] == auth_secret.as_str())
-        .unwrap();
-    assert_eq!(
-        secret_text(secret, "clientAuthenticationParameters"),
-        format!("token:{bob}")
-    );
+    assert_eq!(stored_params(&state, &auth_secret).await, format!("token:{bob}"));
 
     // A delete removes the CR and the Secrets it wrote, and nothing else.
     let unrelated = json!({
         "apiVersion": "v1", "kind": "Secret",
-        "metadata": {"name": "someone-elses", "namespace": secret["metadata"]["namespace"]},
+        "metadata": {"name": "someone-elses", "namespace": namespace},
         "data": {"k": "dg=="}
     });
     state

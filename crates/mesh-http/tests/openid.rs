@@ -10,9 +10,9 @@ mod common;
 use std::sync::atomic::Ordering;
 
 use base64::Engine as _;
+use common::get;
 use common::pulsar::{self, StubIssuer};
 use common::secure::{bearer, now, secured, worker_yaml};
-use common::{call, get};
 use http::StatusCode;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use mesh_http::router;
@@ -89,13 +89,7 @@ async fn setup(name: &str, extra: &str) -> (axum::Router, StubIssuer, EcKey) {
 }
 
 async fn answer(app: &axum::Router, token: &str) -> (StatusCode, String) {
-    let a = call(app, bearer(get(LIST), token)).await;
-    let reason = if a.status == StatusCode::OK {
-        String::new()
-    } else {
-        a.reason()
-    };
-    (a.status, reason)
+    common::secure::answer(app, bearer(get(LIST), token)).await
 }
 
 #[tokio::test]
@@ -338,4 +332,18 @@ fn issuers_must_use_https_unless_the_config_allows_otherwise() {
             "error: properties.openIDAllowedTokenIssuers: Issuer URL does not use https, but must: http://plain.example"
         ]
     );
+}
+
+#[tokio::test]
+async fn a_role_claim_other_than_sub_must_be_present() {
+    let (app, stub, key) = setup("oidc-role", "  openIDRoleClaim: groups\n").await;
+    let mut c = claims(&stub.issuer());
+    let (s, reason) = answer(&app, &key.sign("k1", &c)).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        reason,
+        "JWT contains invalid claim: the `groups` claim is missing"
+    );
+    c["groups"] = json!(["admins", "users"]);
+    assert_eq!(answer(&app, &key.sign("k1", &c)).await.0, StatusCode::OK);
 }

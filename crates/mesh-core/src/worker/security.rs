@@ -15,6 +15,7 @@ use std::str::FromStr;
 use serde_json::Value;
 
 use super::WorkerConfig;
+use crate::convert::TOKEN_PLUGIN;
 use crate::diag::Diagnostics;
 
 /// Pulsar's token authentication provider.
@@ -26,8 +27,6 @@ pub const TLS_PROVIDER: &str = "org.apache.pulsar.broker.authentication.Authenti
 /// Pulsar's default authorization provider, the only one mesh implements.
 pub const PULSAR_AUTHORIZATION_PROVIDER: &str =
     "org.apache.pulsar.broker.authorization.PulsarAuthorizationProvider";
-/// The client plugin that sends a token.
-pub const CLIENT_TOKEN_PLUGIN: &str = "org.apache.pulsar.client.impl.auth.AuthenticationToken";
 /// The client plugin that presents a certificate.
 pub const CLIENT_TLS_PLUGIN: &str = "org.apache.pulsar.client.impl.auth.AuthenticationTls";
 
@@ -697,7 +696,7 @@ fn broker_credentials(worker: &WorkerConfig, d: &mut Diagnostics) -> BrokerCrede
     let params = non_blank(worker.broker_client_authentication_parameters.as_ref());
     match plugin.as_deref() {
         None => BrokerCredentials::None,
-        Some(CLIENT_TOKEN_PLUGIN) => {
+        Some(TOKEN_PLUGIN) => {
             if let Some(p) = params {
                 BrokerCredentials::Token(p)
             } else {
@@ -728,7 +727,7 @@ fn broker_credentials(worker: &WorkerConfig, d: &mut Diagnostics) -> BrokerCrede
             d.error(
                 "brokerClientAuthenticationPlugin",
                 format!(
-                    "mesh serve cannot call the broker at pulsarWebServiceUrl with {other}: use {CLIENT_TOKEN_PLUGIN} or {CLIENT_TLS_PLUGIN}, or leave pulsarWebServiceUrl unset"
+                    "mesh serve cannot call the broker at pulsarWebServiceUrl with {other}: use {TOKEN_PLUGIN} or {CLIENT_TLS_PLUGIN}, or leave pulsarWebServiceUrl unset"
                 ),
             );
             BrokerCredentials::None

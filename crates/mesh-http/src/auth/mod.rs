@@ -17,6 +17,7 @@ mod client;
 mod keys;
 mod openid;
 mod token;
+mod verified;
 
 pub use authorize::{PrincipalProblem, action, permits};
 pub use broker::{Broker, BrokerError};

@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use super::client::{self, ClientOptions};
 use super::token::{describe, role_of, unsupported_header};
+use super::verified::Verified;
 use super::{AuthError, SecurityError};
 
 /// A key set and when it was fetched.
@@ -34,6 +35,8 @@ pub(crate) struct OpenIdProvider {
     metadata: Cache<String, Arc<String>>,
     /// `jwks_uri` → its keys.
     keys: Cache<String, Arc<Keys>>,
+    /// Tokens verified before.
+    verified: Verified,
 }
 
 /// The algorithms Pulsar's provider accepts (it also takes ES512, which the verifier lacks).
@@ -70,6 +73,7 @@ impl OpenIdProvider {
                 .max_capacity(config.cache_size)
                 .time_to_live(ttl)
                 .build(),
+            verified: Verified::new(),
         })
     }
 
@@ -164,6 +168,9 @@ impl OpenIdProvider {
 
     /// The role of a token, `None` when its role claim is absent.
     pub(crate) async fn authenticate(&self, token: &str) -> Result<Option<String>, AuthError> {
+        if let Some(known) = self.verified.lookup(token) {
+            return Ok(known.role);
+        }
         let undecodable =
             |e: &jsonwebtoken::errors::Error| AuthError(format!("Unable to decode JWT: {}", describe(e)));
         let header = jsonwebtoken::decode_header(token).map_err(|e| undecodable(&e))?;
@@ -236,7 +243,10 @@ impl OpenIdProvider {
                 self.config.role_claim
             )));
         }
-        Ok(role_of(&claims, &self.config.role_claim))
+        let role = role_of(&claims, &self.config.role_claim);
+        self.verified
+            .remember(token, &claims, self.config.leeway_seconds, role.clone());
+        Ok(role)
     }
 }
 

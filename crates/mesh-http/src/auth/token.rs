@@ -7,6 +7,7 @@ use mesh_core::worker::security::{AudienceCheck, TokenConfig};
 use serde_json::Value;
 
 use super::keys::{self, VerifyingKey};
+use super::verified::Verified;
 use super::{AuthError, SecurityError};
 
 /// A configured token provider.
@@ -15,6 +16,7 @@ pub(crate) struct TokenProvider {
     validation: Validation,
     role_claim: String,
     audience: Option<AudienceCheck>,
+    verified: Verified,
 }
 
 /// The role in `claims[claim]`: a string, or the first element of an array of them.
@@ -78,11 +80,15 @@ impl TokenProvider {
             validation,
             role_claim: config.role_claim.clone(),
             audience: config.audience.clone(),
+            verified: Verified::new(),
         })
     }
 
     /// The role of a token, `None` when its role claim is absent (Pulsar: a null role).
     pub(crate) fn authenticate(&self, token: &str) -> Result<Option<String>, AuthError> {
+        if let Some(known) = self.verified.lookup(token) {
+            return Ok(known.role);
+        }
         let failed = |why: String| AuthError(format!("Failed to authentication token: {why}"));
         let header = jsonwebtoken::decode_header(token).map_err(|e| failed(describe(&e)))?;
         if let Some(why) = unsupported_header(&header) {
@@ -117,6 +123,9 @@ impl TokenProvider {
                 }
             }
         }
-        Ok(role_of(&claims, &self.role_claim))
+        let role = role_of(&claims, &self.role_claim);
+        self.verified
+            .remember(token, &claims, self.validation.leeway, role.clone());
+        Ok(role)
     }
 }

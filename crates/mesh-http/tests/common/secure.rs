@@ -123,3 +123,14 @@ pub fn with(mut request: Request<Body>, name: &'static str, value: &str) -> Requ
     request.headers_mut().insert(name, value.parse().unwrap());
     request
 }
+
+/// The status of `request` and, unless it succeeded, its `reason`.
+pub async fn answer(app: &axum::Router, request: Request<Body>) -> (http::StatusCode, String) {
+    let a = super::call(app, request).await;
+    let reason = if a.status.is_success() {
+        String::new()
+    } else {
+        a.reason()
+    };
+    (a.status, reason)
+}
