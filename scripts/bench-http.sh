@@ -25,7 +25,7 @@ cargo build --release --locked -p mesh-cli >/dev/null 2>&1
 mesh=target/release/mesh
 work=$(mktemp -d)
 pids=()
-trap 'st=$?; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$work"; exit $st' EXIT
+trap 'st=$?; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null || true; done; rm -rf "$work"; exit $st' EXIT
 
 # The production worker config without its security (its key files do not exist here) ...
 sed -e '/^workerPortTls:/d' -e '/^pulsarWebServiceUrl:/d' \
