@@ -117,3 +117,39 @@ impl IntoResponse for ApiError {
         (status, Json(body)).into_response()
     }
 }
+
+/// The largest error body [`reason_json`] rewraps; anything longer is cut.
+const MAX_REASON_BYTES: usize = 16 * 1024;
+
+/// Gives every error answer Pulsar's `{"reason": "..."}` shape, also those that axum and its
+/// extractors write as plain text (a path that is not UTF-8, a repeated query parameter, a body
+/// over the limit): one place for every rejection there is or will be.
+pub(crate) async fn reason_json(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = match axum::body::to_bytes(body, MAX_REASON_BYTES).await {
+        Ok(b) => String::from_utf8_lossy(&b).trim().to_owned(),
+        Err(_) => String::new(),
+    };
+    let reason = if text.is_empty() {
+        status.canonical_reason().unwrap_or("request failed").to_owned()
+    } else {
+        text
+    };
+    parts.headers.remove(axum::http::header::CONTENT_TYPE);
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    let mut answer = (status, Json(json!({"reason": reason}))).into_response();
+    for (k, v) in &parts.headers {
+        answer.headers_mut().append(k.clone(), v.clone());
+    }
+    answer
+}

@@ -127,6 +127,7 @@ pub fn router(state: Arc<AppState>, limits: Limits) -> Router {
             state.clone(),
             auth::authenticate,
         ))
+        .layer(axum::middleware::from_fn(error::reason_json))
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(tower::limit::ConcurrencyLimitLayer::new(
             limits.concurrency.max(1),

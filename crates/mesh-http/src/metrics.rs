@@ -226,6 +226,23 @@ fn request_id(request: &Request, metrics: &Metrics) -> String {
         )
 }
 
+/// One request in flight: counted while it lives, also when its client goes away and the
+/// request's future is dropped before it answers.
+struct InFlight<'a>(&'a AtomicI64);
+
+impl<'a> InFlight<'a> {
+    fn enter(metrics: &'a Metrics) -> Self {
+        metrics.in_flight.fetch_add(1, Ordering::Relaxed);
+        Self(&metrics.in_flight)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// Gives every request an id, a span, a time limit and a log line, and counts it.
 pub(crate) async fn observe(
     State((state, timeout)): State<(Arc<AppState>, Duration)>,
@@ -237,12 +254,12 @@ pub(crate) async fn observe(
     let method = method_label(request.method());
     let span = tracing::info_span!("request", id = %id, method, path = %request.uri().path());
     let started = Instant::now();
-    metrics.in_flight.fetch_add(1, Ordering::Relaxed);
+    let in_flight = InFlight::enter(metrics);
     let mut response = match tokio::time::timeout(timeout, next.run(request).instrument(span.clone())).await {
         Ok(r) => r,
         Err(_) => ApiError::Timeout(timeout).into_response(),
     };
-    metrics.in_flight.fetch_sub(1, Ordering::Relaxed);
+    drop(in_flight);
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
     let route = response

@@ -60,15 +60,31 @@ fn enabled(state: &AppState, kind: Kind) -> Result<(), ApiError> {
     }
 }
 
-/// The API of `kind` is on and the caller may operate on `tenant/namespace`.
+/// Pulsar's missing-parameter answers: a path with an empty segment (`public//x`) names no
+/// namespace, and is refused instead of being read as the default one.
+fn given(kind: Kind, tenant: &str, namespace: &str, name: Option<&str>) -> Result<(), ApiError> {
+    let blank = |s: &str| s.trim().is_empty();
+    if blank(tenant) {
+        Err(ApiError::BadRequest("Tenant is not provided".to_owned()))
+    } else if blank(namespace) {
+        Err(ApiError::BadRequest("Namespace is not provided".to_owned()))
+    } else if name.is_some_and(blank) {
+        Err(ApiError::BadRequest(format!("{kind} name is not provided")))
+    } else {
+        Ok(())
+    }
+}
+
+/// The API of `kind` is on, the path names everything, and the caller may operate on
+/// `tenant/namespace`, in Pulsar's order.
 async fn guard(
     state: &AppState,
     kind: Kind,
     caller: &Caller,
-    tenant: &str,
-    namespace: &str,
+    (tenant, namespace, name): (&str, &str, Option<&str>),
 ) -> Result<(), ApiError> {
     enabled(state, kind)?;
+    given(kind, tenant, namespace, name)?;
     state.security.authorize(caller, kind, tenant, namespace).await
 }
 
@@ -356,6 +372,7 @@ pub(crate) async fn create(
 ) -> Result<StatusCode, ApiError> {
     let form = read_form(&state, kind, body).await?;
     let (tenant, namespace, name) = &path;
+    given(kind, tenant, namespace, Some(name))?;
     state.security.authorize(&caller, kind, tenant, namespace).await?;
     let cluster = state
         .worker
@@ -397,6 +414,7 @@ pub(crate) async fn update(
 ) -> Result<StatusCode, ApiError> {
     let form = read_form(&state, kind, body).await?;
     let (tenant, namespace, name) = &path;
+    given(kind, tenant, namespace, Some(name))?;
     state.security.authorize(&caller, kind, tenant, namespace).await?;
     let Some(stored) = lookup(&state, kind, tenant, namespace, name).await? else {
         // Pulsar: a name nobody has is a bad request, a name another kind has is not found.
@@ -441,7 +459,7 @@ pub(crate) async fn get_config(
     Path(path): NamePath,
     caller: Caller,
 ) -> Result<Json<Value>, ApiError> {
-    guard(&state, kind, &caller, &path.0, &path.1).await?;
+    guard(&state, kind, &caller, (&path.0, &path.1, Some(&path.2))).await?;
     let (key, object) = find(&state, kind, &path).await?;
     let config = read_back(&state, kind, &key, &object)?;
     let json = config.to_json().map_err(|e| ApiError::Corrupt {
@@ -458,7 +476,7 @@ pub(crate) async fn list(
     Path((tenant, namespace)): Path<(String, String)>,
     caller: Caller,
 ) -> Result<Json<Vec<String>>, ApiError> {
-    guard(&state, kind, &caller, &tenant, &namespace).await?;
+    guard(&state, kind, &caller, (&tenant, &namespace, None)).await?;
     let ctx = state.context();
     let at = convert::locate(
         Identity {
@@ -495,7 +513,7 @@ pub(crate) async fn delete(
     Path(path): NamePath,
     caller: Caller,
 ) -> Result<StatusCode, ApiError> {
-    guard(&state, kind, &caller, &path.0, &path.1).await?;
+    guard(&state, kind, &caller, (&path.0, &path.1, Some(&path.2))).await?;
     let (key, object) = find(&state, kind, &path).await?;
     match state.store.delete(&key).await {
         // Deleted by someone else meanwhile: as absent as we wanted it.
@@ -539,7 +557,7 @@ pub(crate) async fn status(
     Path(path): NamePath,
     caller: Caller,
 ) -> Result<Json<mesh_core::status::StatusReport>, ApiError> {
-    guard(&state, kind, &caller, &path.0, &path.1).await?;
+    guard(&state, kind, &caller, (&path.0, &path.1, Some(&path.2))).await?;
     let (_, object) = find(&state, kind, &path).await?;
     Ok(Json(lifecycle::status(kind, &object)))
 }
@@ -562,7 +580,7 @@ pub(crate) async fn instance_status(
     Path((tenant, namespace, name, id)): InstancePath,
     caller: Caller,
 ) -> Result<Json<mesh_core::status::InstanceState>, ApiError> {
-    guard(&state, kind, &caller, &tenant, &namespace).await?;
+    guard(&state, kind, &caller, (&tenant, &namespace, Some(&name))).await?;
     let path = (tenant, namespace, name);
     let (_, object) = find(&state, kind, &path).await?;
     let id = instance(kind, &path.2, &id, &object)?;
@@ -582,7 +600,7 @@ pub(crate) async fn action(
     Path(path): NamePath,
     caller: Caller,
 ) -> Result<StatusCode, ApiError> {
-    guard(&state, kind, &caller, &path.0, &path.1).await?;
+    guard(&state, kind, &caller, (&path.0, &path.1, Some(&path.2))).await?;
     let (_, object) = find(&state, kind, &path).await?;
     let mut desired = mesh_kube::desired(&object);
     let changed = match action {
@@ -620,7 +638,7 @@ pub(crate) async fn instance_action(
     Path((tenant, namespace, name, id)): InstancePath,
     caller: Caller,
 ) -> Result<StatusCode, ApiError> {
-    guard(&state, kind, &caller, &tenant, &namespace).await?;
+    guard(&state, kind, &caller, (&tenant, &namespace, Some(&name))).await?;
     let path = (tenant, namespace, name);
     let (_, object) = find(&state, kind, &path).await?;
     let id = instance(kind, &path.2, &id, &object)?;
