@@ -103,7 +103,7 @@ pub fn read(args: &[String], stdin: &mut dyn Read) -> Result<(Vec<Document>, Vec
     let mut docs = Vec::new();
     let mut bad = Vec::new();
     for (label, bytes) in sources {
-        match mesh_core::document::split(&bytes) {
+        match mesh_core::document::split_some(&bytes) {
             Ok(raws) => {
                 let several = raws.len() > 1;
                 for (i, raw) in raws.into_iter().enumerate() {

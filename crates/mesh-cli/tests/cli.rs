@@ -677,3 +677,43 @@ fn serve_refuses_to_start_on_security_it_cannot_honour() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_input_without_a_document_is_an_error_naming_it() {
+    let dir = temp_dir("empty-inputs");
+    for (i, content) in [
+        "",
+        "   \n\t\n",
+        "---\n",
+        "...\n",
+        "# only a comment\n",
+        "---\n# c\n---\n...\n",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let file = dir.join(format!("empty-{i}.yaml"));
+        std::fs::write(&file, content).unwrap();
+        let name = file.display().to_string();
+        for command in ["convert", "validate"] {
+            let out = mesh(&[command, &name], None);
+            assert_eq!(out.status.code(), Some(1), "{command} {content:?}");
+            assert!(out.stdout.is_empty());
+            let err = text(&out.stderr);
+            assert!(err.contains(&format!("error: {name}")), "{err}");
+            assert!(err.contains("holds no document"), "{err}");
+        }
+    }
+    let out = mesh(&["convert", "-"], Some(""));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("error: -"), "{}", text(&out.stderr));
+    // One empty file among good ones still fails the whole run, and nothing is written.
+    let empty = dir.join("empty-0.yaml").display().to_string();
+    let out = mesh(
+        &["convert", &fixture("function/java-exclamation.yaml"), &empty],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}

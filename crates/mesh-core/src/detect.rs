@@ -29,6 +29,16 @@ pub enum DetectError {
         /// Its `kind`.
         kind: String,
     },
+    /// A Function Mesh kind of an API version mesh does not know.
+    #[error(
+        "`{kind}` of `compute.functionmesh.io/{version}` is not a version mesh reads: only compute.functionmesh.io/v1alpha1"
+    )]
+    UnknownVersion {
+        /// The version (`v9`).
+        version: String,
+        /// Its `kind`.
+        kind: String,
+    },
     /// Keys of more than one config kind, or none that tell.
     #[error("cannot tell whether this is a function, source or sink config ({0}); say which with --kind")]
     Ambiguous(String),
@@ -102,7 +112,16 @@ pub fn detect(doc: &Value) -> Result<DocumentKind, DetectError> {
         map.get("apiVersion").and_then(Value::as_str),
         map.get("kind").and_then(Value::as_str),
     ) {
-        if api.starts_with("compute.functionmesh.io/") {
+        if let Some(version) = api.strip_prefix("compute.functionmesh.io/")
+            && api != crate::crd::API_VERSION
+            && matches!(kind, "Function" | "Source" | "Sink" | "FunctionMesh")
+        {
+            return Err(DetectError::UnknownVersion {
+                version: version.to_owned(),
+                kind: kind.to_owned(),
+            });
+        }
+        if api == crate::crd::API_VERSION {
             match kind {
                 "Function" => return Ok(DocumentKind::Resource(Kind::Function)),
                 "Source" => return Ok(DocumentKind::Resource(Kind::Source)),
@@ -215,5 +234,23 @@ mod tests {
             detect(&json!([1])),
             Err(DetectError::NotAMapping("a sequence"))
         ));
+    }
+
+    #[test]
+    fn function_mesh_kinds_of_another_version_are_refused() {
+        for api in [
+            "compute.functionmesh.io/v9",
+            "compute.functionmesh.io/v1alpha2",
+            "compute.functionmesh.io/",
+        ] {
+            let e = detect(&json!({"apiVersion": api, "kind": "Function"})).unwrap_err();
+            assert!(matches!(e, DetectError::UnknownVersion { .. }), "{api}: {e}");
+            assert!(
+                e.to_string()
+                    .ends_with("is not a version mesh reads: only compute.functionmesh.io/v1alpha1")
+            );
+        }
+        let other = json!({"apiVersion": "compute.functionmesh.io/v1alpha1", "kind": "Gadget"});
+        assert!(matches!(detect(&other), Err(DetectError::ForeignResource { .. })));
     }
 }

@@ -35,6 +35,11 @@ pub enum ParseError {
     /// The input does not parse as YAML.
     #[error("invalid YAML")]
     Yaml(#[source] serde_saphyr::Error),
+    /// The input holds no document: it is empty, blank, or only comments and document markers.
+    #[error(
+        "the input holds no document (it is empty, or only blank lines, comments and `---`/`...` markers)"
+    )]
+    Empty,
 }
 
 impl ParseError {
@@ -168,6 +173,16 @@ pub fn split(bytes: &[u8]) -> Result<Vec<RawDocument>, ParseError> {
     }
     flush(&mut current);
     Ok(docs)
+}
+
+/// [`split`], refusing an input that holds no document ([`ParseError::Empty`]).
+pub fn split_some(bytes: &[u8]) -> Result<Vec<RawDocument>, ParseError> {
+    let docs = split(bytes)?;
+    if docs.is_empty() {
+        Err(ParseError::Empty)
+    } else {
+        Ok(docs)
+    }
 }
 
 /// Reads every document in `bytes` as an untyped value (one for JSON, one or more for YAML).

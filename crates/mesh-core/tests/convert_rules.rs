@@ -610,3 +610,34 @@ fn bundles_hold_every_component_and_report_by_index() {
     assert!(m.iter().any(|m| m.starts_with("[2].inputs")), "{m:?}");
     assert!(convert::bundle("Bad_Name", components, &ctx).is_err());
 }
+
+#[test]
+fn a_job_namespace_kubernetes_would_refuse_is_a_worker_error() {
+    for (w, path) in [
+        (
+            json!({"pulsarFunctionsCluster": "c", "functionsWorkerServiceCustomConfigs": {"jobNamespace": "../x"}}),
+            "functionsWorkerServiceCustomConfigs.jobNamespace",
+        ),
+        (
+            json!({"pulsarFunctionsCluster": "c", "functionsWorkerServiceCustomConfigs": {"jobNamespace": "UPPER_NS"}}),
+            "functionsWorkerServiceCustomConfigs.jobNamespace",
+        ),
+        (
+            json!({"pulsarFunctionsCluster": "c", "functionRuntimeFactoryConfigs": {"jobNamespace": "a.b"}}),
+            "functionRuntimeFactoryConfigs.jobNamespace",
+        ),
+    ] {
+        let d = function_errors(json!({}), &worker(w));
+        let found: Vec<_> = d.errors().filter(|e| e.path == path).collect();
+        assert_eq!(found.len(), 1, "{:?}", messages(&d));
+        assert!(
+            found[0].message.contains("cannot be a Kubernetes namespace"),
+            "{}",
+            found[0].message
+        );
+    }
+    let ok = worker(
+        json!({"pulsarFunctionsCluster": "c", "functionsWorkerServiceCustomConfigs": {"jobNamespace": "pulsar-functions"}}),
+    );
+    assert!(convert::function(function_config(json!({})), &Context::new(&ok)).is_ok());
+}

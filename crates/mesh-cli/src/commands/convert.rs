@@ -135,10 +135,15 @@ pub fn produce(
         cluster: args.cluster.as_deref(),
         ..Context::new(&worker)
     };
-    for u in &unparsable {
-        diags.push((u.label.clone(), u.error.to_diagnostic()));
-    }
     let many = docs.len() + unparsable.len() > 1;
+    for u in &unparsable {
+        let mut d = u.error.to_diagnostic();
+        if !many && matches!(u.error, mesh_core::document::ParseError::Empty) {
+            // The only input, and nothing in it: name it, as there is no field to name.
+            d.path.clone_from(&u.label);
+        }
+        diags.push((u.label.clone(), d));
+    }
     let kind = args.kind.map(Into::into);
     let mut objects = Vec::new();
     let mut components = Vec::new();

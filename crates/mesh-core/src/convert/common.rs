@@ -113,6 +113,29 @@ pub(crate) fn cluster(ctx: &Context<'_>, cro: &CustomRuntimeOptions, d: &mut Dia
     cluster.map(str::to_owned)
 }
 
+/// Refuses a job namespace that Kubernetes would refuse (`../x`, `UPPER_NS`), at the worker key
+/// that gave it.
+fn check_namespace(ctx: &Context<'_>, namespace: &str, d: &mut Diagnostics) {
+    let Some(problem) = crate::validate::k8s::dns_label_problem(namespace) else {
+        return;
+    };
+    let from_factory = ctx
+        .worker
+        .function_runtime_factory_configs
+        .as_ref()
+        .and_then(|f| non_empty(f.job_namespace.as_ref()))
+        .is_some();
+    let path = if from_factory {
+        "functionRuntimeFactoryConfigs.jobNamespace"
+    } else {
+        "functionsWorkerServiceCustomConfigs.jobNamespace"
+    };
+    d.error(
+        path,
+        format!("`{namespace}` cannot be a Kubernetes namespace: {problem}"),
+    );
+}
+
 /// Kubernetes namespace of the CRs: factory `jobNamespace`, else custom `jobNamespace`, else the
 /// pod's namespace, else `default` (an empty factory value no longer hides the custom one).
 pub(crate) fn k8s_namespace(ctx: &Context<'_>) -> String {
@@ -765,6 +788,7 @@ pub(crate) fn base<'a>(
     let object_name = naming::object_name(&cluster, id.tenant, id.namespace, id.name);
     check_object_name(id, &object_name, d);
     let namespace = k8s_namespace(ctx);
+    check_namespace(ctx, &namespace, d);
     let labels = labels(id, &cluster, ctx, &custom, d);
     let metadata = metadata(object_name, namespace.clone(), &labels, &custom, &cro, d);
     let replicas = parallelism.unwrap_or(1);
