@@ -149,6 +149,9 @@ impl Cluster {
         let mut config = config;
         config.read_timeout = Some(options.retry.call_timeout);
         config.connect_timeout = Some(Duration::from_secs(5));
+        // One retry layer: ours (`RetryPolicy`), which also rides out connection errors and
+        // API server restarts. kube's own would multiply the attempts.
+        config.default_retry = false;
         let namespace = options
             .namespace
             .clone()
