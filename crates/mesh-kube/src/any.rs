@@ -47,10 +47,23 @@ impl AnyStore {
     pub async fn open(spec: &StoreSpec, cluster: &ClusterOptions) -> Result<Self, StoreError> {
         Ok(match spec {
             StoreSpec::Kube => Self::Cluster(Cluster::connect(cluster).await?),
-            StoreSpec::Dir(path) => Self::Directory(Directory::new(
-                path.clone(),
-                cluster.namespace.clone().unwrap_or_else(|| "default".to_owned()),
-            )),
+            StoreSpec::Dir(path) => {
+                let dir = Directory::new(
+                    path.clone(),
+                    cluster.namespace.clone().unwrap_or_else(|| "default".to_owned()),
+                );
+                let cleaner = dir.clone();
+                let removed = tokio::task::spawn_blocking(move || cleaner.clean())
+                    .await
+                    .map_err(|e| StoreError::Io {
+                        path: path.display().to_string(),
+                        source: std::io::Error::other(e),
+                    })??;
+                if removed > 0 {
+                    tracing::info!(removed, dir = %path.display(), "removed files crashed writers left behind");
+                }
+                Self::Directory(dir)
+            }
         })
     }
 }

@@ -1,11 +1,20 @@
 //! A manifests directory: one file per object, `<dir>/<namespace>/<kind>/<name>.yaml`, in the
 //! YAML `mesh convert` prints.
 //!
-//! Writes go to a temporary file in the same folder, are synced, then renamed over the target,
-//! so a crash never leaves a partial file. Every read-modify-write holds an exclusive lock on
-//! `<dir>/<namespace>/<kind>/.<name>.lock` (`flock`), which serialises writers of one object
-//! across threads and processes alike. Names are checked as Kubernetes names, so nothing
-//! escapes the directory.
+//! On disk:
+//!
+//! ```text
+//! <dir>/<namespace>/<kind>/<name>.yaml            one object, as `mesh convert` prints it
+//! <dir>/<namespace>/<kind>/.mesh.lock             the folder's lock (empty; flock only)
+//! <dir>/<namespace>/<kind>/.<name>.yaml.tmp-P-N   a write in progress by process P
+//! ```
+//!
+//! `<kind>` is `function`, `source`, `sink`, `functionmesh` or `secret`. Writes go to a temporary
+//! file in the same folder, are synced, then renamed over the target, so a crash never leaves a
+//! partial file; [`Directory::clean`] removes the temporary files a crashed writer left. Every
+//! read-modify-write holds the folder's exclusive lock (`flock`), which serialises writers across
+//! threads and processes alike, and leaves one lock file per folder, not one per object. Names
+//! are checked as Kubernetes names, so nothing escapes the directory.
 //!
 //! Parsed objects are cached by file identity (device, inode, size, modification time, read
 //! from the open file): every write replaces the inode, so a change by any process is seen, and
@@ -84,6 +93,34 @@ async fn blocking<T: Send + 'static>(
     })?
 }
 
+/// The lock file of a folder.
+pub const LOCK_FILE: &str = ".mesh.lock";
+/// How old a crashed writer's leftover must be before [`Directory::clean`] removes it; no write
+/// takes nearly that long.
+pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_mins(5);
+
+/// Whether `name` is a temporary file of [`Directory::write`]: `.<name>.yaml.tmp-<pid>-<n>`.
+fn is_temp_file(name: &str) -> bool {
+    let Some((stem, suffix)) = name.rsplit_once(".yaml.tmp-") else {
+        return false;
+    };
+    let numbers = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    stem.len() > 1
+        && stem.starts_with('.')
+        && suffix
+            .split_once('-')
+            .is_some_and(|(pid, n)| numbers(pid) && numbers(n))
+}
+
+/// Whether `name` is a per-object lock file of earlier versions: `.<name>.lock`.
+fn is_object_lock(name: &str) -> bool {
+    name != LOCK_FILE
+        && name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_suffix(".lock"))
+            .is_some_and(|n| check_name("name", n, true).is_ok())
+}
+
 impl Directory {
     /// A store in `root` whose objects without a namespace go to `namespace`.
     pub fn new(root: impl Into<PathBuf>, namespace: impl Into<String>) -> Self {
@@ -112,11 +149,56 @@ impl Directory {
             .join(format!("{}.yaml", key.name)))
     }
 
-    /// Takes the exclusive lock of `key`, creating its folder.
+    /// Removes what crashed writers left behind, when it is older than [`STALE_AFTER`]: this
+    /// store's temporary files (`.<name>.yaml.tmp-<pid>-<n>`), and the per-object lock files of
+    /// earlier versions (`.<name>.lock`) that no one holds. Nothing else is touched. Answers how
+    /// many files it removed.
+    pub fn clean(&self) -> Result<usize, StoreError> {
+        let mut removed = 0;
+        let Ok(namespaces) = fs::read_dir(&self.root) else {
+            return Ok(0);
+        };
+        for ns in namespaces.flatten() {
+            for kind in ResourceKind::ALL {
+                let folder = ns.path().join(kind.lower());
+                let Ok(entries) = fs::read_dir(&folder) else {
+                    continue;
+                };
+                for entry in entries.flatten() {
+                    let name = entry.file_name();
+                    let Some(name) = name.to_str() else { continue };
+                    let old = entry
+                        .metadata()
+                        .and_then(|m| m.modified())
+                        .is_ok_and(|t| t.elapsed().is_ok_and(|age| age >= STALE_AFTER));
+                    if !old || !entry.file_type().is_ok_and(|t| t.is_file()) {
+                        continue;
+                    }
+                    let path = entry.path();
+                    if is_temp_file(name) {
+                        fs::remove_file(&path).map_err(io(&path))?;
+                        removed += 1;
+                    } else if is_object_lock(name) {
+                        // Held by a writer of an earlier version: leave it.
+                        let Ok(file) = File::options().write(true).open(&path) else {
+                            continue;
+                        };
+                        if file.try_lock().is_ok() {
+                            fs::remove_file(&path).map_err(io(&path))?;
+                            removed += 1;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Takes the exclusive lock of `key`'s folder, creating the folder.
     fn lock(&self, key: &ObjectKey) -> Result<File, StoreError> {
         let folder = self.folder(&key.namespace, key.kind)?;
         fs::create_dir_all(&folder).map_err(io(&folder))?;
-        let path = folder.join(format!(".{}.lock", key.name));
+        let path = folder.join(LOCK_FILE);
         let file = File::options()
             .create(true)
             .truncate(false)

@@ -306,3 +306,81 @@ async fn reads_see_changes_made_behind_the_stores_back() {
         Err(StoreError::NotFound { .. })
     ));
 }
+
+fn names_in(folder: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn writes_leave_one_lock_per_folder_not_one_per_object() {
+    let dir = temp("one-lock");
+    let store = Directory::new(&dir, "default");
+    for i in 0..5 {
+        store
+            .apply(&function(&format!("f-{i}"), "t", 1), ApplyOptions::default())
+            .await
+            .unwrap();
+    }
+    for i in 0..5 {
+        store.delete(&key(&format!("f-{i}"))).await.unwrap();
+    }
+    assert_eq!(names_in(&dir.join("default/function")), [".mesh.lock"]);
+}
+
+#[tokio::test]
+async fn opening_a_store_removes_what_crashed_writers_left_and_nothing_else() {
+    let dir = temp("clean");
+    let folder = dir.join("default/function");
+    std::fs::create_dir_all(&folder).unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_hours(1);
+    let make = |name: &str, aged: bool| {
+        let p = folder.join(name);
+        std::fs::write(&p, "x").unwrap();
+        if aged {
+            std::fs::File::options()
+                .write(true)
+                .open(&p)
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
+    };
+    make(".a.yaml.tmp-123-0", true); // a crashed write: removed
+    make(".b.lock", true); // an earlier version's lock, not held: removed
+    make(".c.yaml.tmp-456-7", false); // a write in progress now: kept
+    make("x.yaml.tmp-1-2", true); // not a name mesh writes: kept
+    make(".notes.tmp", true); // someone else's: kept
+    make(".d.yaml.tmp-12-x", true); // not mesh's pattern: kept
+    make(".e.lock", true); // an earlier version's lock, held: kept
+    let held = std::fs::File::options()
+        .write(true)
+        .open(folder.join(".e.lock"))
+        .unwrap();
+    held.lock().unwrap();
+
+    let spec = mesh_kube::StoreSpec::Dir(dir.clone());
+    mesh_kube::AnyStore::open(&spec, &mesh_kube::ClusterOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        names_in(&folder),
+        [
+            ".c.yaml.tmp-456-7",
+            ".d.yaml.tmp-12-x",
+            ".e.lock",
+            ".notes.tmp",
+            "x.yaml.tmp-1-2"
+        ]
+    );
+    drop(held);
+    assert_eq!(
+        Directory::new(&dir, "default").clean().unwrap(),
+        1,
+        "the lock no one holds now"
+    );
+}
