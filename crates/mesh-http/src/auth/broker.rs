@@ -204,32 +204,40 @@ impl Broker {
             })
     }
 
-    /// The tenant's info, `None` when it does not exist.
-    pub async fn tenant(&self, tenant: &str) -> Result<Arc<Option<TenantInfo>>, BrokerError> {
-        self.tenants
-            .try_get_with(tenant.to_owned(), async {
-                self.get::<TenantInfo>(&["tenants", tenant], &format!("tenant {tenant}"))
-                    .await
-                    .map(Arc::new)
+    /// The answer for `key` from `cache`, else from the admin path `segments` (`None` for 404).
+    /// Failures are not cached.
+    async fn cached<K, T>(
+        &self,
+        cache: &Cache<K, Arc<Option<T>>>,
+        key: K,
+        segments: &[&str],
+        what: impl FnOnce() -> String,
+    ) -> Result<Arc<Option<T>>, BrokerError>
+    where
+        K: std::hash::Hash + Eq + Send + Sync + 'static,
+        T: serde::de::DeserializeOwned + Send + Sync + 'static,
+    {
+        cache
+            .try_get_with(key, async {
+                self.get::<T>(segments, &what()).await.map(Arc::new)
             })
             .await
             .map_err(|e: Arc<BrokerError>| (*e).clone())
     }
 
+    /// The tenant's info, `None` when it does not exist.
+    pub async fn tenant(&self, tenant: &str) -> Result<Arc<Option<TenantInfo>>, BrokerError> {
+        let what = || format!("tenant {tenant}");
+        self.cached(&self.tenants, tenant.to_owned(), &["tenants", tenant], what)
+            .await
+    }
+
     /// The tenant's namespaces (`tenant/ns`, or `tenant/cluster/ns` for old ones), `None` when
     /// the tenant does not exist.
     pub async fn namespaces(&self, tenant: &str) -> Result<Arc<Option<BTreeSet<String>>>, BrokerError> {
-        self.namespaces
-            .try_get_with(tenant.to_owned(), async {
-                self.get::<BTreeSet<String>>(
-                    &["namespaces", tenant],
-                    &format!("the namespaces of tenant {tenant}"),
-                )
-                .await
-                .map(Arc::new)
-            })
+        let what = || format!("the namespaces of tenant {tenant}");
+        self.cached(&self.namespaces, tenant.to_owned(), &["namespaces", tenant], what)
             .await
-            .map_err(|e: Arc<BrokerError>| (*e).clone())
     }
 
     /// The namespace's permissions, `None` when it has none or does not exist.
@@ -238,17 +246,15 @@ impl Broker {
         tenant: &str,
         namespace: &str,
     ) -> Result<Arc<Option<Permissions>>, BrokerError> {
-        self.permissions
-            .try_get_with((tenant.to_owned(), namespace.to_owned()), async {
-                self.get::<Permissions>(
-                    &["namespaces", tenant, namespace, "permissions"],
-                    &format!("the permissions of namespace {tenant}/{namespace}"),
-                )
-                .await
-                .map(Arc::new)
-            })
-            .await
-            .map_err(|e: Arc<BrokerError>| (*e).clone())
+        let what = || format!("the permissions of namespace {tenant}/{namespace}");
+        let key = (tenant.to_owned(), namespace.to_owned());
+        self.cached(
+            &self.permissions,
+            key,
+            &["namespaces", tenant, namespace, "permissions"],
+            what,
+        )
+        .await
     }
 }
 
