@@ -153,3 +153,24 @@ pub(crate) async fn reason_json(request: axum::extract::Request, next: axum::mid
     }
     answer
 }
+
+/// Refuses, before any of the body is read (and so before `100 Continue`), a request whose
+/// declared `Content-Length` is over `limit`: 413 at once, not after the client sent it all.
+pub(crate) async fn declared_length(
+    axum::extract::State(limit): axum::extract::State<usize>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match declared {
+        Some(n) if n > limit as u64 => ApiError::TooLarge(format!(
+            "the request body of {n} bytes is larger than the {limit} bytes this server accepts"
+        ))
+        .into_response(),
+        _ => next.run(request).await,
+    }
+}

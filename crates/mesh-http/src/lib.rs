@@ -133,6 +133,10 @@ pub fn router(state: Arc<AppState>, limits: Limits) -> Router {
             limits.concurrency.max(1),
         ))
         .layer(axum::middleware::from_fn_with_state(
+            limits.body_bytes,
+            error::declared_length,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
             (state.clone(), limits.request_timeout),
             metrics::observe,
         ))

@@ -326,3 +326,44 @@ async fn shutdown_finishes_the_request_in_flight() {
     stopping.await.unwrap();
     assert!(TcpStream::connect(addr).await.is_err(), "no longer listening");
 }
+
+/// Sends `head` (and nothing of the body it announces) and reads what comes back within 5 s.
+async fn answer_to_head(addr: SocketAddr, head: &str) -> String {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut got = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let _ = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    got.extend_from_slice(&chunk[..n]);
+                    if got.windows(4).any(|w| w == b"\r\n\r\n") && got.ends_with(b"}") {
+                        break;
+                    }
+                }
+            }
+        }
+    })
+    .await;
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+#[tokio::test]
+async fn an_announced_body_over_the_limit_is_refused_before_it_is_sent() {
+    let server = Server::start("declared", limits()).await;
+    let addr = server.addr;
+    for expect in ["", "Expect: 100-continue\r\n"] {
+        let head = format!(
+            "POST /admin/v3/functions/public/default/big HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 1000000000000\r\n{expect}\r\nx"
+        );
+        let started = std::time::Instant::now();
+        let got = answer_to_head(addr, &head).await;
+        assert!(got.starts_with("HTTP/1.1 413"), "{expect:?}: {got}");
+        assert!(!got.contains("100 Continue"), "{got}");
+        assert!(got.contains(r#"{"reason":"the request body of 1000000000000 bytes is larger than the 65536 bytes this server accepts"}"#), "{got}");
+        assert!(started.elapsed() < Duration::from_secs(3), "answered at once");
+    }
+    server.shutdown().await;
+}
