@@ -274,16 +274,6 @@ fn done(kind: Kind, (tenant, namespace, name): &(String, String, String), what: 
     StatusCode::NO_CONTENT
 }
 
-/// The form of a create or update, when the API of `kind` is on.
-async fn read_form(
-    state: &AppState,
-    kind: Kind,
-    body: Result<Multipart, MultipartRejection>,
-) -> Result<Form, ApiError> {
-    enabled(state, kind)?;
-    form::read(kind, body).await
-}
-
 /// The config a create or update submits, with the path's identity, after refusing an upload.
 fn submitted(
     state: &AppState,
@@ -342,16 +332,10 @@ async fn auth_context(
             )
             .await
             .map_err(|e| store_error(state, e))?;
-        let annotation = format!(
-            "/metadata/annotations/{}",
-            custom
-                .oauth2_secret_annotation_key()
-                .replace('~', "~0")
-                .replace('/', "~1")
-        );
+        let annotation = custom.oauth2_secret_annotation_key();
         oauth2_key_secret = secrets
             .iter()
-            .find(|s| s.pointer(&annotation).and_then(Value::as_str) == Some(role))
+            .find(|s| s["metadata"]["annotations"][annotation].as_str() == Some(role))
             .and_then(|s| s.pointer("/metadata/name")?.as_str())
             .map(str::to_owned);
     }
@@ -370,16 +354,20 @@ pub(crate) async fn create(
     caller: Caller,
     body: Result<Multipart, MultipartRejection>,
 ) -> Result<StatusCode, ApiError> {
-    let form = read_form(&state, kind, body).await?;
     let (tenant, namespace, name) = &path;
-    given(kind, tenant, namespace, Some(name))?;
-    state.security.authorize(&caller, kind, tenant, namespace).await?;
-    let cluster = state
-        .worker
-        .pulsar_functions_cluster
-        .as_deref()
-        .or(state.cluster.as_deref());
-    state.security.check_exists(tenant, namespace, cluster).await?;
+    guard(&state, kind, &caller, (tenant, namespace, Some(name))).await?;
+    let form = form::read(kind, body).await?;
+    let id = Identity {
+        kind,
+        tenant,
+        namespace,
+        name,
+    };
+    let cluster = convert::locate(id, &state.context()).cluster;
+    state
+        .security
+        .check_exists(tenant, namespace, cluster.as_deref())
+        .await?;
     if existing_kind(&state, tenant, namespace, name).await?.is_some() {
         return Err(ApiError::BadRequest(format!("{kind} {name} already exists")));
     }
@@ -412,10 +400,9 @@ pub(crate) async fn update(
     caller: Caller,
     body: Result<Multipart, MultipartRejection>,
 ) -> Result<StatusCode, ApiError> {
-    let form = read_form(&state, kind, body).await?;
     let (tenant, namespace, name) = &path;
-    given(kind, tenant, namespace, Some(name))?;
-    state.security.authorize(&caller, kind, tenant, namespace).await?;
+    guard(&state, kind, &caller, (tenant, namespace, Some(name))).await?;
+    let form = form::read(kind, body).await?;
     let Some(stored) = lookup(&state, kind, tenant, namespace, name).await? else {
         // Pulsar: a name nobody has is a bad request, a name another kind has is not found.
         return Err(match existing_kind(&state, tenant, namespace, name).await? {
