@@ -717,3 +717,42 @@ fn an_input_without_a_document_is_an_error_naming_it() {
     assert!(out.stdout.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn what_convert_writes_validate_and_the_reverse_read_exactly() {
+    let long = "k".repeat(1200);
+    let config = format!(
+        "name: echo\nclassName: org.example.Echo\njar: function://public/default/echo@1\ninputs: [in]\n\
+         userConfig:\n  {long}x: short key is fine\n  big: 123456789012345678901234567890\n  \
+         precise: 0.1000000000000000000001\n  \"{long}\": {{nested: [1, 2]}}\n"
+    );
+    // The long key cannot be written as `key: value` in YAML; as input it is quoted, and flow
+    // style ends at 1024 characters too, so give it as JSON instead.
+    let config_json = format!(
+        r#"{{"name":"echo","className":"org.example.Echo","jar":"function://public/default/echo@1","inputs":["in"],
+        "userConfig":{{"{long}":{{"nested":[1,2]}},"big":123456789012345678901234567890,"precise":0.1000000000000000000001}}}}"#
+    );
+    let yaml_rejected = mesh(&["convert", "--cluster", "c", "-"], Some(&config));
+    assert_eq!(
+        yaml_rejected.status.code(),
+        Some(1),
+        "a 1,200-character implicit key is not YAML"
+    );
+    let forward = mesh(
+        &["convert", "--cluster", "c", "-o", "yaml", "-"],
+        Some(&config_json),
+    );
+    assert_eq!(forward.status.code(), Some(0), "{}", text(&forward.stderr));
+    let cr = text(&forward.stdout);
+    assert!(cr.contains(&format!("? {long}\n")), "{cr}");
+    assert!(cr.contains("big: 123456789012345678901234567890\n"), "{cr}");
+    let validated = mesh(&["validate", "-"], Some(&cr));
+    assert_eq!(validated.status.code(), Some(0), "{}", text(&validated.stderr));
+    let back = mesh(&["convert", "--to", "pulsar", "-"], Some(&cr));
+    assert_eq!(back.status.code(), Some(0), "{}", text(&back.stderr));
+    let json = text(&back.stdout);
+    assert!(json.contains("\"big\": 123456789012345678901234567890"), "{json}");
+    assert!(json.contains("\"precise\": 0.1000000000000000000001"), "{json}");
+    let config: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(config["userConfig"][&long], serde_json::json!({"nested": [1, 2]}));
+}

@@ -129,3 +129,119 @@ async fn a_request_whose_client_goes_away_is_no_longer_in_flight() {
     );
     assert_eq!(in_flight(&app).await, 1, "the abandoned request is still counted");
 }
+
+fn stored_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let folder = dir.join("pulsar-functions/function");
+    let mut files: Vec<_> = std::fs::read_dir(&folder)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|x| x == "yaml"));
+    files
+}
+
+#[tokio::test]
+async fn keys_past_yamls_implicit_key_limit_are_stored_readable() {
+    let (state, dir) = state("long-keys");
+    let app = router(state, common::limits());
+    let long = "k".repeat(1500);
+    let topic = format!("persistent://public/default/{}", "t".repeat(1100));
+    let config = json!({
+        "className": "org.example.Echo",
+        "inputs": [topic.clone()],
+        "customSerdeInputs": {(topic.clone()): "org.example.Serde"},
+        "inputSpecs": {(topic.clone()): {"receiverQueueSize": 5}},
+        "userConfig": {(long.clone()): {"nested": [1, 2]}, "short": "v"},
+    });
+    let create = common::create_with_url(
+        "POST",
+        "/admin/v3/functions/public/default/long",
+        "functionConfig",
+        &config,
+        "function://public/default/long@1",
+    );
+    let a = call(&app, create).await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.body);
+    let got = call(&app, get("/admin/v3/functions/public/default/long")).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.body);
+    let got = got.json();
+    assert_eq!(got["userConfig"][&long], json!({"nested": [1, 2]}));
+    assert_eq!(got["inputSpecs"][&topic]["receiverQueueSize"], 5);
+    for uri in [
+        "/admin/v3/functions/public/default",
+        "/admin/v3/functions/other/default",
+    ] {
+        let listed = call(&app, get(uri)).await;
+        assert_eq!(listed.status, StatusCode::OK, "{uri}: {}", listed.body);
+    }
+    let gone = call(&app, common::delete("/admin/v3/functions/public/default/long")).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.body);
+    assert!(stored_files(&dir).is_empty());
+}
+
+#[tokio::test]
+async fn big_numbers_keep_their_exact_value_through_the_store() {
+    let (state, dir) = state("big-numbers");
+    let app = router(state, common::limits());
+    let config = r#"{"className":"org.example.Echo","inputs":["in"],
+        "userConfig":{"big":123456789012345678901234567890,"u64+1":18446744073709551616,
+        "precise":0.1000000000000000000001,"neg":-98765432109876543210}}"#;
+    let create = common::form(
+        "POST",
+        "/admin/v3/functions/public/default/big",
+        &[
+            common::Part::jersey("url", "text/plain", "function://public/default/big@1"),
+            common::Part::jersey("functionConfig", "application/json", config),
+        ],
+    );
+    let a = call(&app, create).await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.body);
+    let files = stored_files(&dir);
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(text.contains("123456789012345678901234567890"), "{text}");
+    let got = call(&app, get("/admin/v3/functions/public/default/big")).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.body);
+    for exact in [
+        "\"big\":123456789012345678901234567890",
+        "\"u64+1\":18446744073709551616",
+        "\"precise\":0.1000000000000000000001",
+        "\"neg\":-98765432109876543210",
+    ] {
+        assert!(got.body.contains(exact), "{exact} in {}", got.body);
+    }
+}
+
+#[tokio::test]
+async fn an_unreadable_stored_file_is_reported_skipped_in_lists_and_deletable() {
+    let (state, dir) = state("unreadable");
+    let app = router(state, common::limits());
+    for name in ["good", "bad"] {
+        let create = common::create_with_url(
+            "POST",
+            &format!("/admin/v3/functions/public/default/{name}"),
+            "functionConfig",
+            &json!({"className": "org.example.Echo", "inputs": ["in"]}),
+            &format!("function://public/default/{name}@1"),
+        );
+        assert_eq!(call(&app, create).await.status, StatusCode::NO_CONTENT);
+    }
+    let bad = stored_files(&dir)
+        .into_iter()
+        .find(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .contains("pulsar-component: bad")
+        })
+        .unwrap();
+    std::fs::write(&bad, "spec: [unclosed\n").unwrap();
+    let got = call(&app, get("/admin/v3/functions/public/default/bad")).await;
+    assert_eq!(got.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", got.body);
+    assert!(got.reason().contains(".yaml"), "{}", got.body);
+    let listed = call(&app, get("/admin/v3/functions/public/default")).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    assert_eq!(listed.json(), json!(["good"]));
+    let gone = call(&app, common::delete("/admin/v3/functions/public/default/bad")).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.body);
+    assert!(!bad.exists());
+    let still = call(&app, get("/admin/v3/functions/public/default/good")).await;
+    assert_eq!(still.status, StatusCode::OK);
+}

@@ -16,6 +16,11 @@
 //! threads and processes alike, and leaves one lock file per folder, not one per object. Names
 //! are checked as Kubernetes names, so nothing escapes the directory.
 //!
+//! A file that does not parse (edited by hand, say) is skipped with a warning when listing, its
+//! own read answers [`StoreError::Corrupt`], and it can still be deleted: one bad file never
+//! stops the others from being listed or deleted. mesh itself never writes one: the YAML writer
+//! refuses what its reader could not read back ([`mesh_core::yaml::Error`]).
+//!
 //! Parsed objects are cached by file identity (device, inode, size, modification time, read
 //! from the open file): every write replaces the inode, so a change by any process is seen, and
 //! a repeated read of an unchanged file skips the YAML parse.
@@ -349,10 +354,15 @@ impl Directory {
             };
             files.sort();
             for f in files {
-                if let Some(v) = self.read(&f)?
-                    && selector.matches(&v)
-                {
-                    out.push(v);
+                match self.read(&f) {
+                    Ok(Some(v)) if selector.matches(&v) => out.push(v),
+                    Ok(_) => {}
+                    // One unreadable file (edited by hand, say) must not hide every other
+                    // object: it is reported and skipped; get answers its error, delete removes it.
+                    Err(e @ StoreError::Corrupt { .. }) => {
+                        tracing::warn!(error = %e, "skipping an unreadable object in the store");
+                    }
+                    Err(e) => return Err(e),
                 }
             }
         }

@@ -177,6 +177,74 @@ async fn corrupt_files_are_reported_with_their_path() {
 }
 
 #[tokio::test]
+async fn one_unreadable_file_neither_hides_the_others_nor_resists_deletion() {
+    let root = temp("one-bad");
+    let store = Directory::new(&root, "default");
+    for name in ["a", "c"] {
+        store
+            .apply(&function(name, "t", 1), ApplyOptions::default())
+            .await
+            .unwrap();
+    }
+    // A key over YAML's implicit-key limit, as an older writer would have left it.
+    let bad = format!("{}: 1\n", "k".repeat(2000));
+    std::fs::write(root.join("default/function/b.yaml"), bad).unwrap();
+    let listed = store
+        .list(ResourceKind::Function, &Selector::default())
+        .await
+        .unwrap();
+    let names: Vec<&str> = listed
+        .iter()
+        .filter_map(|o| o["metadata"]["name"].as_str())
+        .collect();
+    assert_eq!(names, ["a", "c"]);
+    assert!(matches!(
+        store.get(&key("b")).await,
+        Err(StoreError::Corrupt { .. })
+    ));
+    store.delete(&key("b")).await.unwrap();
+    assert!(!root.join("default/function/b.yaml").exists());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[tokio::test]
+async fn whatever_is_stored_reads_back_and_what_could_not_be_is_refused() {
+    let root = temp("readable");
+    let store = Directory::new(&root, "default");
+    let long = "k".repeat(5000);
+    let big: serde_json::Number = serde_json::from_str("123456789012345678901234567890").unwrap();
+    let mut object = function("long", "t", 1);
+    object["spec"]["funcConfig"] = json!({(long.clone()): {"nested": [1]}, "big": big});
+    store.apply(&object, ApplyOptions::default()).await.unwrap();
+    let back = store.get(&key("long")).await.unwrap();
+    assert_eq!(back["spec"]["funcConfig"], object["spec"]["funcConfig"]);
+    let text = std::fs::read_to_string(root.join("default/function/long.yaml")).unwrap();
+    assert!(text.contains("big: 123456789012345678901234567890\n"), "{text}");
+    assert_eq!(
+        store
+            .list(ResourceKind::Function, &Selector::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let mut deep = json!(1);
+    for _ in 0..mesh_core::yaml::MAX_DEPTH {
+        deep = json!({"d": deep});
+    }
+    let mut object = function("deep", "t", 1);
+    object["spec"]["funcConfig"] = deep;
+    let e = store.apply(&object, ApplyOptions::default()).await.unwrap_err();
+    assert!(
+        matches!(e, StoreError::Invalid(ref m) if m.contains("more than 160 levels")),
+        "{e}"
+    );
+    assert!(!root.join("default/function/deep.yaml").exists());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[tokio::test]
 async fn racing_creates_in_one_process_yield_exactly_one() {
     let root = temp("race");
     let store = Directory::new(&root, "default");

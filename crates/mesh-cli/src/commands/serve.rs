@@ -104,6 +104,9 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
     // each idle one keeps its stack and allocator cache.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .max_blocking_threads(8)
+        // Documents nest up to `yaml::MAX_DEPTH` levels, which the reader walks recursively:
+        // room for that in every build (only the pages touched are ever allocated).
+        .thread_stack_size(mesh_core::yaml::READER_STACK)
         .enable_all()
         .build()
     {

@@ -19,6 +19,7 @@ use crate::output;
 fn runtime() -> Result<tokio::runtime::Runtime, std::io::Error> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .thread_stack_size(mesh_core::yaml::READER_STACK)
         .enable_all()
         .build()
 }

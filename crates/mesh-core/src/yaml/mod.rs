@@ -30,7 +30,35 @@ pub enum Error {
     /// The value's own `Serialize` failed.
     #[error("{0}")]
     Custom(String),
+    /// Nested deeper than any mesh reader accepts ([`MAX_DEPTH`]).
+    #[error("the document nests more than {max} levels of maps and lists, more than mesh reads back")]
+    TooDeep {
+        /// The deepest nesting readers accept.
+        max: usize,
+    },
+    /// More nodes than any mesh reader accepts ([`MAX_NODES`]).
+    #[error("the document holds more than {max} values, more than mesh reads back")]
+    TooManyNodes {
+        /// The most nodes readers accept.
+        max: usize,
+    },
 }
+
+/// The deepest nesting of maps and lists mesh reads from YAML and writes to it. JSON's reader
+/// stops at 128 levels; a converted resource adds a few of its own above the user's values.
+pub const MAX_DEPTH: usize = 160;
+
+/// The most nodes (scalars, keys, maps and lists) mesh reads in one YAML document and writes to
+/// one. 50,000 input topics make about 250,000.
+pub const MAX_NODES: usize = 4_000_000;
+
+/// A thread stack that reads and writes documents nested [`MAX_DEPTH`] deep in any build (an
+/// optimised build needs under 512 KiB, an unoptimised one about 4 MiB).
+pub const READER_STACK: usize = 8 << 20;
+
+/// The longest implicit (`key: value`) key YAML allows, in characters; longer keys are written
+/// as explicit `? key` entries.
+pub const MAX_SIMPLE_KEY_CHARS: usize = 1024;
 
 impl serde::ser::Error for Error {
     fn custom<T: std::fmt::Display>(msg: T) -> Self {
@@ -40,6 +68,10 @@ impl serde::ser::Error for Error {
 
 /// Writes `value` as a YAML document, straight from its `Serialize` form: the same text as for
 /// its `serde_json::Value`, without building one.
+///
+/// Whatever it writes, [`crate::document`] reads back: keys too long for `key: value` become
+/// explicit `? key` entries, and a value nested or sized past the readers' budget
+/// ([`MAX_DEPTH`], [`MAX_NODES`]) is an error rather than a file no one can read.
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
     let mut w = ser::Writer::new();
     value.serialize(ser::ValueSerializer::top(&mut w))?;

@@ -11,7 +11,10 @@ use std::fmt::Write as _;
 
 use serde::ser::{self, Serialize};
 
-use super::{Error, string};
+use super::{Error, MAX_DEPTH, MAX_NODES, MAX_SIMPLE_KEY_CHARS, string};
+
+/// The name `serde_json` gives a number it keeps as its exact text (`arbitrary_precision`).
+const EXACT_NUMBER: &str = "$serde_json::private::Number";
 
 const SPACES: &str = "                                                                ";
 
@@ -39,6 +42,9 @@ pub(super) struct Writer {
     keys: String,
     entries: Vec<Entry>,
     scratch: String,
+    /// Collections open now, and nodes (scalars, keys, collections) written, as the reader counts them.
+    depth: usize,
+    nodes: usize,
 }
 
 impl Writer {
@@ -48,7 +54,28 @@ impl Writer {
             keys: String::with_capacity(256),
             entries: Vec::with_capacity(32),
             scratch: String::new(),
+            depth: 0,
+            nodes: 0,
         }
+    }
+
+    /// Counts one node; past the reader's budget the document could not be read back.
+    fn node(&mut self) -> Result<(), Error> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err(Error::TooManyNodes { max: MAX_NODES });
+        }
+        Ok(())
+    }
+
+    /// Counts one collection node and the level it opens.
+    fn open(&mut self) -> Result<(), Error> {
+        self.node()?;
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Error::TooDeep { max: MAX_DEPTH });
+        }
+        Ok(())
     }
 
     fn indent(&mut self, mut n: usize) {
@@ -59,20 +86,24 @@ impl Writer {
         self.out.push_str(&SPACES[..n]);
     }
 
-    fn scalar(&mut self, pos: Pos, text: &str) {
+    fn scalar(&mut self, pos: Pos, text: &str) -> Result<(), Error> {
+        self.node()?;
         if let Pos::AfterKey(_) = pos {
             self.out.push(' ');
         }
         self.out.push_str(text);
         self.out.push('\n');
+        Ok(())
     }
 
-    fn scalar_string(&mut self, pos: Pos, s: &str) {
+    fn scalar_string(&mut self, pos: Pos, s: &str) -> Result<(), Error> {
+        self.node()?;
         if let Pos::AfterKey(_) = pos {
             self.out.push(' ');
         }
         string(&mut self.out, s);
         self.out.push('\n');
+        Ok(())
     }
 }
 
@@ -87,21 +118,24 @@ impl<'w> ValueSerializer<'w> {
         Self { w, pos: Pos::Top }
     }
 
-    fn display(self, v: impl std::fmt::Display) {
+    fn display(self, v: impl std::fmt::Display) -> Result<(), Error> {
+        self.w.node()?;
         if let Pos::AfterKey(_) = self.pos {
             self.w.out.push(' ');
         }
         let _ = write!(self.w.out, "{v}");
         self.w.out.push('\n');
+        Ok(())
     }
 
-    fn open_map(self) -> MapSerializer<'w> {
+    fn open_map(self) -> Result<MapSerializer<'w>, Error> {
+        self.w.open()?;
         let (level, prefix_level) = match self.pos {
             Pos::Top => (0, None),
             Pos::AfterKey(l) => (l + 2, Some(l + 2)),
             Pos::SeqItem(l) => (l + 2, None),
         };
-        MapSerializer {
+        Ok(MapSerializer {
             base: self.w.entries.len(),
             keys_base: self.w.keys.len(),
             w: self.w,
@@ -109,27 +143,33 @@ impl<'w> ValueSerializer<'w> {
             level,
             prefix_level,
             key: None,
-        }
+        })
     }
 
-    fn open_seq(self) -> SeqSerializer<'w> {
+    fn open_seq(self) -> Result<SeqSerializer<'w>, Error> {
+        self.w.open()?;
         let (level, prefix_level) = match self.pos {
             Pos::Top => (0, None),
             Pos::AfterKey(l) => (l, Some(l)),
             Pos::SeqItem(l) => (l + 2, None),
         };
-        SeqSerializer {
+        Ok(SeqSerializer {
             w: self.w,
             pos: self.pos,
             level,
             prefix_level,
             first: true,
-        }
+        })
     }
 }
 
+/// Closes an empty collection as `{}` or `[]` (already counted as a node when opened).
 fn empty(w: &mut Writer, pos: Pos, text: &str) {
-    w.scalar(pos, text);
+    if let Pos::AfterKey(_) = pos {
+        w.out.push(' ');
+    }
+    w.out.push_str(text);
+    w.out.push('\n');
 }
 
 /// A map or struct being written.
@@ -148,7 +188,8 @@ pub(super) struct MapSerializer<'w> {
 }
 
 impl MapSerializer<'_> {
-    fn start_entry(&mut self, key: &str) {
+    fn start_entry(&mut self, key: &str) -> Result<(), Error> {
+        self.w.node()?;
         if self.w.entries.len() == self.base {
             if let Some(n) = self.prefix_level {
                 self.w.out.push('\n');
@@ -162,11 +203,19 @@ impl MapSerializer<'_> {
         self.key = Some((k0, self.w.keys.len()));
         let start = self.w.out.len();
         string(&mut self.w.out, key);
+        let written = &self.w.out[start..];
+        if written.len() > MAX_SIMPLE_KEY_CHARS && written.chars().count() > MAX_SIMPLE_KEY_CHARS {
+            // Too long for an implicit key: an explicit one, `? key` then `:` on its own line.
+            self.w.out.insert_str(start, "? ");
+            self.w.out.push('\n');
+            self.w.indent(self.level);
+        }
         self.w.out.push(':');
         self.w.entries.push(Entry {
             key: (k0, self.w.keys.len()),
             text: (start, start),
         });
+        Ok(())
     }
 
     fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
@@ -184,6 +233,7 @@ impl MapSerializer<'_> {
 
     fn finish(self) {
         let w = self.w;
+        w.depth -= 1;
         if w.entries.len() == self.base {
             empty(w, self.pos, "{}");
             return;
@@ -242,6 +292,7 @@ impl SeqSerializer<'_> {
     }
 
     fn finish(self) {
+        self.w.depth -= 1;
         if self.first {
             empty(self.w, self.pos, "[]");
         }
@@ -256,52 +307,41 @@ impl<'w> ser::Serializer for ValueSerializer<'w> {
     type SerializeTupleStruct = SeqSerializer<'w>;
     type SerializeTupleVariant = ser::Impossible<(), Error>;
     type SerializeMap = MapSerializer<'w>;
-    type SerializeStruct = MapSerializer<'w>;
+    type SerializeStruct = StructSerializer<'w>;
     type SerializeStructVariant = ser::Impossible<(), Error>;
 
     fn serialize_bool(self, v: bool) -> Result<(), Error> {
-        self.w.scalar(self.pos, if v { "true" } else { "false" });
-        Ok(())
+        self.w.scalar(self.pos, if v { "true" } else { "false" })
     }
     fn serialize_i8(self, v: i8) -> Result<(), Error> {
-        self.display(v);
-        Ok(())
+        self.display(v)
     }
     fn serialize_i16(self, v: i16) -> Result<(), Error> {
-        self.display(v);
-        Ok(())
+        self.display(v)
     }
     fn serialize_i32(self, v: i32) -> Result<(), Error> {
-        self.display(v);
-        Ok(())
+        self.display(v)
     }
     fn serialize_i64(self, v: i64) -> Result<(), Error> {
-        self.display(v);
-        Ok(())
+        self.display(v)
     }
     fn serialize_i128(self, v: i128) -> Result<(), Error> {
-        self.display(v);
-        Ok(())
+        self.display(v)
     }
     fn serialize_u8(self, v: u8) -> Result<(), Error> {
-        self.display(v);
-        Ok(())
+        self.display(v)
     }
     fn serialize_u16(self, v: u16) -> Result<(), Error> {
-        self.display(v);
-        Ok(())
+        self.display(v)
     }
     fn serialize_u32(self, v: u32) -> Result<(), Error> {
-        self.display(v);
-        Ok(())
+        self.display(v)
     }
     fn serialize_u64(self, v: u64) -> Result<(), Error> {
-        self.display(v);
-        Ok(())
+        self.display(v)
     }
     fn serialize_u128(self, v: u128) -> Result<(), Error> {
-        self.display(v);
-        Ok(())
+        self.display(v)
     }
     fn serialize_f32(self, v: f32) -> Result<(), Error> {
         self.serialize_f64(f64::from(v))
@@ -309,10 +349,7 @@ impl<'w> ser::Serializer for ValueSerializer<'w> {
     fn serialize_f64(self, v: f64) -> Result<(), Error> {
         // As JSON numbers print (`1.0`, `0.5`); not-finite values are null, as in JSON.
         match serde_json::Number::from_f64(v) {
-            Some(n) => {
-                self.display(n);
-                Ok(())
-            }
+            Some(n) => self.display(n),
             None => self.serialize_unit(),
         }
     }
@@ -320,11 +357,10 @@ impl<'w> ser::Serializer for ValueSerializer<'w> {
         self.serialize_str(v.encode_utf8(&mut [0; 4]))
     }
     fn serialize_str(self, v: &str) -> Result<(), Error> {
-        self.w.scalar_string(self.pos, v);
-        Ok(())
+        self.w.scalar_string(self.pos, v)
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
-        let mut s = self.open_seq();
+        let mut s = self.open_seq()?;
         for b in v {
             s.element(b)?;
         }
@@ -338,8 +374,7 @@ impl<'w> ser::Serializer for ValueSerializer<'w> {
         value.serialize(self)
     }
     fn serialize_unit(self) -> Result<(), Error> {
-        self.w.scalar(self.pos, "null");
-        Ok(())
+        self.w.scalar(self.pos, "null")
     }
     fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Error> {
         self.serialize_unit()
@@ -366,24 +401,24 @@ impl<'w> ser::Serializer for ValueSerializer<'w> {
         variant: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        let mut m = self.open_map();
-        m.start_entry(variant);
+        let mut m = self.open_map()?;
+        m.start_entry(variant)?;
         m.value(value)?;
         m.finish();
         Ok(())
     }
     fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, Error> {
-        Ok(self.open_seq())
+        self.open_seq()
     }
     fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, Error> {
-        Ok(self.open_seq())
+        self.open_seq()
     }
     fn serialize_tuple_struct(
         self,
         _name: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeTupleStruct, Error> {
-        Ok(self.open_seq())
+        self.open_seq()
     }
     fn serialize_tuple_variant(
         self,
@@ -395,10 +430,14 @@ impl<'w> ser::Serializer for ValueSerializer<'w> {
         Err(Error::Unsupported(format!("tuple variant {name}::{variant}")))
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, Error> {
-        Ok(self.open_map())
+        self.open_map()
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeStruct, Error> {
-        Ok(self.open_map())
+    fn serialize_struct(self, name: &'static str, _len: usize) -> Result<Self::SerializeStruct, Error> {
+        if name == EXACT_NUMBER {
+            Ok(StructSerializer::Number(self))
+        } else {
+            self.open_map().map(StructSerializer::Map)
+        }
     }
     fn serialize_struct_variant(
         self,
@@ -454,9 +493,9 @@ impl ser::SerializeMap for MapSerializer<'_> {
         let mut k = std::mem::take(&mut self.w.scratch);
         k.clear();
         key.serialize(KeySerializer(&mut k))?;
-        self.start_entry(&k);
+        let started = self.start_entry(&k);
         self.w.scratch = k;
-        Ok(())
+        started
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         self.value(value)
@@ -467,15 +506,39 @@ impl ser::SerializeMap for MapSerializer<'_> {
     }
 }
 
-impl ser::SerializeStruct for MapSerializer<'_> {
+/// A struct being written: a map, or a number `serde_json` keeps as its exact text.
+pub(super) enum StructSerializer<'w> {
+    /// Any struct: a map of its fields.
+    Map(MapSerializer<'w>),
+    /// `serde_json::Number` with `arbitrary_precision`: its one field is the number's text,
+    /// written as it is (JSON's number syntax is a YAML number too).
+    Number(ValueSerializer<'w>),
+}
+
+impl ser::SerializeStruct for StructSerializer<'_> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
-        self.start_entry(key);
-        self.value(value)
+        match self {
+            Self::Map(m) => {
+                m.start_entry(key)?;
+                m.value(value)
+            }
+            Self::Number(v) => {
+                let mut text = String::new();
+                value.serialize(KeySerializer(&mut text))?;
+                ValueSerializer {
+                    w: &mut *v.w,
+                    pos: v.pos,
+                }
+                .display(text)
+            }
+        }
     }
     fn end(self) -> Result<(), Error> {
-        self.finish();
+        if let Self::Map(m) = self {
+            m.finish();
+        }
         Ok(())
     }
 }

@@ -105,6 +105,23 @@ fn store_error(state: &AppState, e: StoreError) -> ApiError {
     ApiError::Store(e)
 }
 
+/// The store key of the resource of `kind` for the Pulsar name, when the cluster is known (the
+/// object name is then computed, not searched for).
+fn known_key(state: &AppState, kind: Kind, tenant: &str, namespace: &str, name: &str) -> Option<ObjectKey> {
+    let id = Identity {
+        kind,
+        tenant,
+        namespace,
+        name,
+    };
+    let at = convert::locate(id, &state.context());
+    at.name.map(|object_name| ObjectKey {
+        kind: ResourceKind::of(kind),
+        namespace: at.namespace,
+        name: object_name,
+    })
+}
+
 /// Finds the resource of `kind` for the Pulsar name: by its object name when the cluster is
 /// known, else by the identity labels.
 async fn lookup(
@@ -122,12 +139,7 @@ async fn lookup(
     };
     let at = convert::locate(id, &state.context());
     let rkind = ResourceKind::of(kind);
-    if let Some(object_name) = at.name {
-        let key = ObjectKey {
-            kind: rkind,
-            namespace: at.namespace,
-            name: object_name,
-        };
+    if let Some(key) = known_key(state, kind, tenant, namespace, name) {
         return match state.store.get(&key).await {
             Ok(v) => Ok(Some(v)),
             Err(StoreError::NotFound { .. }) => Ok(None),
@@ -501,7 +513,22 @@ pub(crate) async fn delete(
     caller: Caller,
 ) -> Result<StatusCode, ApiError> {
     guard(&state, kind, &caller, (&path.0, &path.1, Some(&path.2))).await?;
-    let (key, object) = find(&state, kind, &path).await?;
+    let (key, object) = match find(&state, kind, &path).await {
+        Ok(found) => found,
+        // A stored object that no longer parses can still be deleted by its computed name;
+        // what it referred to cannot be known, so its Secrets stay (and are logged).
+        Err(ApiError::Store(e @ StoreError::Corrupt { .. })) => {
+            let Some(key) = known_key(&state, kind, &path.0, &path.1, &path.2) else {
+                return Err(ApiError::Store(e));
+            };
+            tracing::warn!(error = %e, "deleting an unreadable object; Secrets it referred to are left");
+            match state.store.delete(&key).await {
+                Ok(()) | Err(StoreError::NotFound { .. }) => return Ok(done(kind, &path, "deleted")),
+                Err(e) => return Err(store_error(&state, e)),
+            }
+        }
+        Err(e) => return Err(e),
+    };
     match state.store.delete(&key).await {
         // Deleted by someone else meanwhile: as absent as we wanted it.
         Ok(()) | Err(StoreError::NotFound { .. }) => {}

@@ -7,6 +7,12 @@
 //! readers Pulsar and kubectl use) while `inputs: [y]` and `imageTag: 2.10` stay the strings
 //! `y` and `2.10`. Where a typed read fails, the document is read again as a value to report
 //! every error, with Jackson's scalar coercions (`"2"` for a number, `yes` for a boolean).
+//!
+//! Numbers keep their exact value in both syntaxes (`123456789012345678901234567890` stays
+//! that, as in Pulsar), and the YAML budget is the one [`crate::yaml`] writes within, so every
+//! document mesh writes reads back.
+
+mod exact;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -63,6 +69,12 @@ fn yaml_options(strict_booleans: bool) -> serde_saphyr::Options {
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
     options.emit_comments = false;
     options.strict_booleans = strict_booleans;
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = crate::yaml::MAX_DEPTH;
+    budget.max_nodes = crate::yaml::MAX_NODES;
+    // Every node opens one event, every collection one more to close it.
+    budget.max_events = 2 * crate::yaml::MAX_NODES + 16;
+    options.budget = Some(budget);
     options
 }
 
@@ -96,6 +108,9 @@ impl RawDocument {
     pub fn value(&self) -> Result<Value, ParseError> {
         match self.syntax {
             Syntax::Json => serde_json::from_str(&self.text).map_err(ParseError::Json),
+            Syntax::Yaml if exact::may_round(&self.text) => {
+                exact::value(&self.text, yaml_options(true)).map_err(ParseError::Yaml)
+            }
             Syntax::Yaml => {
                 serde_saphyr::from_str_with_options(&self.text, yaml_options(true)).map_err(ParseError::Yaml)
             }
@@ -111,6 +126,8 @@ impl RawDocument {
                     .ok()
                     .filter(|_| de.end().is_ok())
             }
+            // A number an f64 could round is read through the exact value instead.
+            Syntax::Yaml if exact::may_round(&self.text) => None,
             Syntax::Yaml => serde_saphyr::from_str_with_options::<T>(&self.text, yaml_options(false)).ok(),
         };
         if let Some(v) = fast {
