@@ -136,6 +136,10 @@ pub struct ServeArgs {
     /// Seconds allowed for one request; also how long shutdown waits for requests in flight.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub request_timeout: u64,
+    /// Seconds a client may take to send a request's body (read before the request takes a
+    /// concurrency slot, so slow senders cannot hold the slots).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub body_timeout: u64,
     /// Log lines as text or JSON (filter with `MESH_LOG`, e.g. `MESH_LOG=debug`; default info).
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

@@ -28,6 +28,9 @@ pub enum ApiError {
     /// The request took longer than allowed (503).
     #[error("request timed out after {0:?}")]
     Timeout(std::time::Duration),
+    /// The client did not send the request body in time (408).
+    #[error("the request body did not arrive within {0:?}")]
+    BodyTimeout(std::time::Duration),
     /// A stored object could not be read back (500).
     #[error("stored resource {what} cannot be read back: {problems}")]
     Corrupt {
@@ -70,6 +73,7 @@ impl ApiError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::Corrupt { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Broker(e) => match e {
@@ -152,25 +156,4 @@ pub(crate) async fn reason_json(request: axum::extract::Request, next: axum::mid
         answer.headers_mut().append(k.clone(), v.clone());
     }
     answer
-}
-
-/// Refuses, before any of the body is read (and so before `100 Continue`), a request whose
-/// declared `Content-Length` is over `limit`: 413 at once, not after the client sent it all.
-pub(crate) async fn declared_length(
-    axum::extract::State(limit): axum::extract::State<usize>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let declared = request
-        .headers()
-        .get(axum::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    match declared {
-        Some(n) if n > limit as u64 => ApiError::TooLarge(format!(
-            "the request body of {n} bytes is larger than the {limit} bytes this server accepts"
-        ))
-        .into_response(),
-        _ => next.run(request).await,
-    }
 }

@@ -16,6 +16,7 @@
 
 pub mod admin;
 pub mod auth;
+mod body;
 mod error;
 mod mesh_api;
 mod metrics;
@@ -96,6 +97,9 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Time allowed for a client to send a request's headers.
     pub header_read_timeout: Duration,
+    /// Time allowed for a client to send a request's body, read before the request takes a
+    /// concurrency slot (so slow senders cannot hold the slots).
+    pub body_read_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -105,6 +109,7 @@ impl Default for Limits {
             concurrency: 256,
             request_timeout: Duration::from_mins(1),
             header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -133,8 +138,11 @@ pub fn router(state: Arc<AppState>, limits: Limits) -> Router {
             limits.concurrency.max(1),
         ))
         .layer(axum::middleware::from_fn_with_state(
-            limits.body_bytes,
-            error::declared_length,
+            body::BodyLimits {
+                bytes: limits.body_bytes,
+                read_timeout: limits.body_read_timeout,
+            },
+            body::read_whole,
         ))
         .layer(axum::middleware::from_fn_with_state(
             (state.clone(), limits.request_timeout),

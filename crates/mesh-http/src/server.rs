@@ -1,7 +1,15 @@
 //! The accept loop: hyper's HTTP/1 server with a header read timeout, on a plain and an HTTPS
 //! listener, and a graceful shutdown that stops accepting and lets every connection finish its
 //! request in flight.
+//!
+//! Every connection ends with a lingering close: the server stops writing, then reads and drops
+//! what the client still sends (at most [`LINGER_BYTES`] for at most [`LINGER_TIME`]) before it
+//! closes the socket. A request refused before its body was read (413) is answered while the
+//! client is still uploading; closing at once would make the kernel reset the connection and
+//! take the answer with it, so that `pulsar-admin` would see a broken pipe instead of the reason.
 
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
@@ -9,6 +17,7 @@ use axum::http::Request;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tower::ServiceExt;
 
@@ -43,6 +52,85 @@ pub async fn serve(
         shutdown,
     )
     .await
+}
+
+/// The most a closing connection reads from its client before closing (a jar upload that
+/// was refused by its declared length).
+pub const LINGER_BYTES: usize = 256 * 1024 * 1024;
+/// The longest a closing connection waits for its client to stop sending.
+pub const LINGER_TIME: Duration = Duration::from_secs(2);
+
+/// A connection's stream that, when hyper drops it, closes with a linger instead of at once.
+struct Linger<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(Option<S>);
+
+impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Linger<S> {
+    fn stream(&mut self) -> std::io::Result<Pin<&mut S>> {
+        self.0
+            .as_mut()
+            .map(Pin::new)
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotConnected))
+    }
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> AsyncRead for Linger<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        match self.stream() {
+            Ok(s) => s.poll_read(cx, buf),
+            Err(e) => Poll::Ready(Err(e)),
+        }
+    }
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> AsyncWrite for Linger<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        match self.stream() {
+            Ok(s) => s.poll_write(cx, buf),
+            Err(e) => Poll::Ready(Err(e)),
+        }
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.stream() {
+            Ok(s) => s.poll_flush(cx),
+            Err(e) => Poll::Ready(Err(e)),
+        }
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.stream() {
+            Ok(s) => s.poll_shutdown(cx),
+            Err(e) => Poll::Ready(Err(e)),
+        }
+    }
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Drop for Linger<S> {
+    fn drop(&mut self) {
+        let Some(mut stream) = self.0.take() else { return };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        runtime.spawn(async move {
+            let _ = tokio::time::timeout(LINGER_TIME, async {
+                let _ = stream.shutdown().await;
+                let mut buf = vec![0u8; 64 * 1024];
+                let mut read = 0;
+                while read < LINGER_BYTES {
+                    match stream.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => read += n,
+                    }
+                }
+            })
+            .await;
+        });
+    }
 }
 
 async fn accept(listener: Option<&TcpListener>) -> std::io::Result<TcpStream> {
@@ -121,9 +209,10 @@ pub async fn serve_all(
                         r.extensions_mut().insert(info.clone());
                         r
                     });
-                    let connection = watcher.watch(
-                        http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service)),
-                    );
+                    let connection = watcher.watch(http.serve_connection(
+                        TokioIo::new(Linger(Some(stream))),
+                        TowerToHyperService::new(service),
+                    ));
                     if let Err(e) = connection.await {
                         tracing::debug!(error = %e, "connection ended with an error");
                     }
@@ -132,7 +221,8 @@ pub async fn serve_all(
         } else {
             {
                 let service = TowerToHyperService::new(router.clone());
-                let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+                let connection =
+                    graceful.watch(http.serve_connection(TokioIo::new(Linger(Some(stream))), service));
                 tokio::spawn(async move {
                     if let Err(e) = connection.await {
                         tracing::debug!(error = %e, "connection ended with an error");

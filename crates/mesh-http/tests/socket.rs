@@ -367,3 +367,83 @@ async fn an_announced_body_over_the_limit_is_refused_before_it_is_sent() {
     }
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_client_still_uploading_reads_the_refusal_instead_of_a_reset() {
+    let server = Server::start("linger", limits()).await;
+    let addr = server.addr;
+    for round in 0..5 {
+        let stream = TcpStream::connect(addr).await.unwrap();
+        let (mut read, mut write) = stream.into_split();
+        let uploading = tokio::spawn(async move {
+            let head = "POST /admin/v3/functions/public/default/big HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 8388608\r\n\r\n";
+            let _ = write.write_all(head.as_bytes()).await;
+            let chunk = vec![b'x'; 64 * 1024];
+            for _ in 0..128 {
+                write.write_all(&chunk).await?;
+            }
+            write.shutdown().await
+        });
+        // As pulsar-admin does: the whole body first, then read the answer. The server reads
+        // and drops the rest of the upload instead of resetting the connection under it.
+        let uploaded = tokio::time::timeout(Duration::from_secs(5), uploading).await;
+        assert!(
+            matches!(uploaded, Ok(Ok(Ok(())))),
+            "round {round}: the upload was cut off: {uploaded:?}"
+        );
+        let mut got = Vec::new();
+        let read_result = tokio::time::timeout(Duration::from_secs(10), read.read_to_end(&mut got))
+            .await
+            .expect("the server answers and closes");
+        let answer = String::from_utf8_lossy(&got);
+        assert!(read_result.is_ok(), "round {round}: closed with {read_result:?}");
+        assert!(answer.starts_with("HTTP/1.1 413"), "round {round}: {answer:?}");
+        assert!(answer.contains("larger than the 65536 bytes"), "{answer}");
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn slow_bodies_hold_no_concurrency_slot_and_time_out_with_408() {
+    let limits = Limits {
+        concurrency: 2,
+        body_read_timeout: Duration::from_secs(4),
+        ..limits()
+    };
+    let server = Server::start("slow-bodies", limits).await;
+    let addr = server.addr;
+    let config =
+        json!({"className": "org.example.Echo", "inputs": ["in"], "jar": "function://public/default/x@1"})
+            .to_string();
+    let head = format!(
+        "POST /mesh/v1/convert/function HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        config.len()
+    );
+    // Ten clients that send the headers and one byte of the body, then nothing.
+    let mut slow = Vec::new();
+    for _ in 0..10 {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        s.write_all(head.as_bytes()).await.unwrap();
+        s.write_all(&config.as_bytes()[..1]).await.unwrap();
+        slow.push(s);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // A normal request is served at once, well before the slow bodies time out.
+    let normal = format!("{head}{config}").replace("HTTP/1.1\r\n", "HTTP/1.1\r\nConnection: close\r\n");
+    let answer = tokio::time::timeout(Duration::from_secs(3), raw(addr, normal.as_bytes()))
+        .await
+        .expect("a normal request is not starved by slow senders");
+    assert_eq!(status_of(&answer), 200, "{answer}");
+    // The slow ones are told why.
+    for mut s in slow {
+        let mut out = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut out)).await;
+        let answer = String::from_utf8_lossy(&out);
+        assert_eq!(status_of(&answer), 408, "{answer}");
+        assert!(
+            answer.contains(r#"{"reason":"the request body did not arrive within 4s"}"#),
+            "{answer}"
+        );
+    }
+    server.shutdown().await;
+}

@@ -138,6 +138,7 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
             concurrency: args.max_concurrency,
             header_read_timeout: Duration::from_secs(args.header_timeout.max(1)),
             request_timeout: Duration::from_secs(args.request_timeout.max(1)),
+            body_read_timeout: Duration::from_secs(args.body_timeout.max(1)),
         };
         let plain = args.listen.or_else(|| tls.is_none().then_some(DEFAULT_LISTEN));
         let mut listeners = Listeners::default();
