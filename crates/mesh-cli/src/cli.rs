@@ -89,7 +89,8 @@ pub struct StoreArgs {
     /// The kubeconfig context.
     #[arg(long, value_name = "NAME")]
     pub context: Option<String>,
-    /// The Kubernetes namespace: where resources naming none go, and where to look.
+    /// The Kubernetes namespace: where resources naming none go (converted configs too, when the
+    /// worker config names no `jobNamespace`), and where to look.
     #[arg(short = 'n', long = "namespace", value_name = "NAMESPACE")]
     pub namespace: Option<String>,
 }

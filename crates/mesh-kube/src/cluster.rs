@@ -2,6 +2,7 @@
 //! backoff, a timeout on every call, CRD installation that waits until the CRDs are Established.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -17,6 +18,65 @@ use crate::{Applied, ApplyOptions, ObjectKey, ResourceKind, Selector, Store, Sto
 
 /// The field manager of every apply.
 pub const FIELD_MANAGER: &str = "mesh";
+
+/// Refuses an object holding a number the API server would change: it keeps integers in 64
+/// bits and every other number as a 64-bit float, so `123456789012345678901234567890` or
+/// `0.1000000000000000000001` would silently come back as another value. Every such number is
+/// named at once, with its path.
+fn exact_in_kubernetes(object: &Value) -> Result<(), StoreError> {
+    fn walk(v: &Value, path: &mut String, bad: &mut Vec<String>) {
+        match v {
+            Value::Number(n) => {
+                let text = n.to_string();
+                let kept = if n.is_i64() || n.is_u64() && n.as_u64().is_some_and(|u| i64::try_from(u).is_ok())
+                {
+                    true
+                } else {
+                    n.as_f64()
+                        .filter(|f| f.is_finite())
+                        .and_then(serde_json::Number::from_f64)
+                        .is_some_and(|f| mesh_core::document::same_value(&Value::Number(f), v))
+                };
+                if !kept {
+                    bad.push(format!("{path}: {text}"));
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = path.len();
+                    let _ = write!(path, "[{i}]");
+                    walk(item, path, bad);
+                    path.truncate(len);
+                }
+            }
+            Value::Object(map) => {
+                for (k, item) in map {
+                    let len = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(k);
+                    walk(item, path, bad);
+                    path.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut bad = Vec::new();
+    walk(object, &mut String::new(), &mut bad);
+    if bad.is_empty() {
+        return Ok(());
+    }
+    Err(StoreError::Invalid(format!(
+        "the Kubernetes API server keeps integers in 64 bits and other numbers as 64-bit floats, \
+         so it would change {}; give such values as strings",
+        bad.join(", ")
+    )))
+}
+
+/// The time a readiness check ([`Store::ping`]) waits for the API server.
+const PING_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// How to reach a cluster.
 #[derive(Clone, Debug, Default)]
@@ -210,6 +270,7 @@ impl Cluster {
         before: Option<&Value>,
         options: ApplyOptions,
     ) -> Result<Applied, StoreError> {
+        exact_in_kubernetes(object)?;
         let mut object = object.clone();
         object["metadata"]["namespace"] = json!(key.namespace);
         // The operator owns the status; an apply never sends one.
@@ -348,6 +409,7 @@ impl Store for Cluster {
 
     async fn create(&self, object: &Value, options: ApplyOptions) -> Result<(), StoreError> {
         let key = ObjectKey::of(object, &self.namespace)?;
+        exact_in_kubernetes(object)?;
         let mut object: DynamicObject =
             serde_json::from_value(object.clone()).map_err(|e| StoreError::Invalid(e.to_string()))?;
         object.metadata.namespace = Some(key.namespace.clone());
@@ -426,9 +488,13 @@ impl Store for Cluster {
         }
     }
 
+    /// One call, no retries, within 3 seconds: readiness reports the API server as it is now.
     async fn ping(&self) -> Result<(), StoreError> {
-        self.call("version", "", || self.client.apiserver_version())
-            .await
-            .map(|_| ())
+        retry::run(&RetryPolicy::once(PING_TIMEOUT), classify, || {
+            self.client.apiserver_version()
+        })
+        .await
+        .map(|_| ())
+        .map_err(|e| store_error("version", "", e))
     }
 }

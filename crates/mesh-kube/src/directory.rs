@@ -288,7 +288,8 @@ impl Directory {
         }
         let applied = match &before {
             None => Applied::Created,
-            Some(b) if *b == object => return Ok(Applied::Unchanged),
+            // Numbers by value: `1.50` from a JSON body is the `1.5` read back from YAML.
+            Some(b) if mesh_core::document::same_value(b, &object) => return Ok(Applied::Unchanged),
             Some(_) => Applied::Updated,
         };
         if !options.dry_run {

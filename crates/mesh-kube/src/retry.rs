@@ -29,6 +29,28 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// For a server answering clients (`mesh serve`): 4 attempts over under 2 seconds plus the
+    /// calls, so that an unreachable API server is a prompt 503 with its reason, not a request
+    /// held for the 40 seconds a command line can afford to wait.
+    pub fn serving() -> Self {
+        Self {
+            attempts: 4,
+            initial_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(1),
+            call_timeout: Duration::from_secs(10),
+        }
+    }
+
+    /// One attempt within `timeout`: a readiness check says how the API server is now.
+    pub fn once(timeout: Duration) -> Self {
+        Self {
+            attempts: 1,
+            initial_delay: Duration::ZERO,
+            max_delay: Duration::ZERO,
+            call_timeout: timeout,
+        }
+    }
+
     /// The delay after failed attempt `n` (1-based).
     pub fn delay(&self, n: u32) -> Duration {
         let factor = 1u32.checked_shl(n.saturating_sub(1)).unwrap_or(u32::MAX);

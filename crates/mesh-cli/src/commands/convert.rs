@@ -76,7 +76,7 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Status {
-    let objects = match produce(args, mode, stdin, err) {
+    let objects = match produce(args, mode, None, stdin, err) {
         Ok(o) => o,
         Err(status) => return status,
     };
@@ -91,10 +91,12 @@ pub fn run(
 }
 
 /// Reads, converts and checks every input, prints the diagnostics to `err`, and returns the
-/// objects (or the exit status when anything was rejected).
+/// objects (or the exit status when anything was rejected). `namespace` (the store's `-n`) is
+/// where resources go when the worker config names no `jobNamespace`.
 pub fn produce(
     args: &ConvertArgs,
     mode: Mode,
+    namespace: Option<&str>,
     stdin: &mut dyn Read,
     err: &mut dyn Write,
 ) -> Result<Vec<serde_json::Value>, Status> {
@@ -133,6 +135,7 @@ pub fn produce(
         package_url: args.package_url.as_deref(),
         package_file_name: args.package_file_name.as_deref(),
         cluster: args.cluster.as_deref(),
+        pod_namespace: namespace,
         ..Context::new(&worker)
     };
     let many = docs.len() + unparsable.len() > 1;

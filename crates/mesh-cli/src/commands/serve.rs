@@ -122,7 +122,15 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
             Ok(v) => v,
             Err(status) => return status,
         };
-        let store = match AnyStore::open(&args.store.store, &super::store::cluster_options(&args.store)).await
+        let store = match AnyStore::open(
+            &args.store.store,
+            &mesh_kube::ClusterOptions {
+                // Clients get a prompt 503 with the reason while the API server is away.
+                retry: mesh_kube::RetryPolicy::serving(),
+                ..super::store::cluster_options(&args.store)
+            },
+        )
+        .await
         {
             Ok(s) => s,
             Err(e) => {

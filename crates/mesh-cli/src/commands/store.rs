@@ -73,7 +73,8 @@ pub fn apply(args: &ApplyArgs, stdin: &mut dyn Read, err: &mut dyn Write) -> Sta
         );
         return Status::Usage;
     }
-    let mut objects = match convert::produce(&args.convert, Mode::Apply, stdin, err) {
+    let namespace = args.store.namespace.as_deref();
+    let mut objects = match convert::produce(&args.convert, Mode::Apply, namespace, stdin, err) {
         Ok(o) => o,
         Err(status) => return status,
     };

@@ -205,6 +205,48 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 }
 
+/// Whether `a` and `b` are the same value, numbers compared by their exact decimal value:
+/// `1.50`, `1.5` and `15e-1` are one number (with `arbitrary_precision` their texts differ).
+pub fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y || decimal(&x.to_string()) == decimal(&y.to_string()),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_value(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((kx, vx), (ky, vy))| kx == ky && same_value(vx, vy))
+        }
+        _ => a == b,
+    }
+}
+
+/// A JSON number's text as its digits without leading or trailing zeros and the power of ten
+/// they are scaled by; `None` for a text that is not a JSON number.
+fn decimal(text: &str) -> Option<(bool, String, i128)> {
+    let (negative, t) = text.strip_prefix('-').map_or((false, text), |t| (true, t));
+    let (mantissa, exponent) = t.split_once(['e', 'E']).unwrap_or((t, "0"));
+    let mut exponent: i128 = exponent.strip_prefix('+').unwrap_or(exponent).parse().ok()?;
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    exponent -= i128::try_from(frac.len()).ok()?;
+    let mut digits: String = int
+        .chars()
+        .chain(frac.chars())
+        .skip_while(|&c| c == '0')
+        .collect();
+    while digits.ends_with('0') {
+        digits.pop();
+        exponent += 1;
+    }
+    if digits.is_empty() {
+        // Zero, whatever its sign or scale.
+        return Some((false, String::new(), 0));
+    }
+    Some((negative, digits, exponent))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +258,29 @@ mod tests {
         assert!(may_round("a: 1234567.891234567\n"));
         assert!(may_round("a: 1e-400\n"));
         assert!(may_round("a: 2.5E+308\n"));
+    }
+
+    #[test]
+    fn values_compare_by_what_their_numbers_are() {
+        let n = |t: &str| Value::Number(serde_json::from_str(t).unwrap());
+        assert!(same_value(&n("1.50"), &n("1.5")));
+        assert!(same_value(&n("15e-1"), &n("1.5")));
+        assert!(same_value(&n("-0.0"), &n("0")));
+        assert!(same_value(&n("100"), &n("1e2")));
+        assert!(!same_value(&n("1.5"), &n("1.6")));
+        assert!(!same_value(&n("-1.5"), &n("1.5")));
+        assert!(!same_value(
+            &n("123456789012345678901234567890"),
+            &n("123456789012345678901234567891")
+        ));
+        assert!(same_value(
+            &serde_json::json!({"a": [n("2.0")]}),
+            &serde_json::json!({"a": [n("2")]})
+        ));
+        assert!(!same_value(
+            &serde_json::json!({"a": 1}),
+            &serde_json::json!({"b": 1})
+        ));
     }
 
     #[test]

@@ -14,6 +14,8 @@
 
 mod exact;
 
+pub use exact::same_value;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;

@@ -1,0 +1,385 @@
+//! The `mesh` binary against a real kube-apiserver whose process dies: `mesh apply` of 200
+//! functions interrupted by a `kill -9` completes on the next run with exactly the 200, and
+//! `mesh serve --store kube` answers 503 with a reason (and fails `/readyz`) while the API server
+//! is away, then recovers by itself.
+//!
+//! Runs when `MESH_TEST_KUBECONFIG` names the server's kubeconfig and `MESH_TEST_KUBE_SCRIPTS`
+//! the folder of its start and stop scripts (`.ci/run` sets both); otherwise each test says it
+//! is skipped.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Both tests stop the API server: one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+struct Kube {
+    kubeconfig: PathBuf,
+    scripts: PathBuf,
+}
+
+fn kube() -> Option<Kube> {
+    let (Some(kubeconfig), Some(scripts)) = (
+        std::env::var_os("MESH_TEST_KUBECONFIG"),
+        std::env::var_os("MESH_TEST_KUBE_SCRIPTS"),
+    ) else {
+        eprintln!("skipped: MESH_TEST_KUBECONFIG and MESH_TEST_KUBE_SCRIPTS are not set (.ci/run sets them)");
+        return None;
+    };
+    Some(Kube {
+        kubeconfig: kubeconfig.into(),
+        scripts: scripts.into(),
+    })
+}
+
+impl Kube {
+    /// The folder the start script keeps its state in (certificates, token, pids).
+    fn state_dir(&self) -> PathBuf {
+        self.kubeconfig.parent().unwrap().to_owned()
+    }
+
+    /// Kills the kube-apiserver process abruptly (etcd keeps running until `restart`).
+    fn kill_api_server(&self) {
+        let pid = std::fs::read_to_string(self.state_dir().join("kube-apiserver.pid")).unwrap();
+        let killed = Command::new("kill").args(["-KILL", pid.trim()]).status().unwrap();
+        assert!(killed.success());
+    }
+
+    fn script(&self, name: &str) {
+        let out = Command::new("bash")
+            .arg(self.scripts.join(name))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Stops what is left of etcd and the API server, then starts both again on the same data.
+    fn restart(&self) {
+        self.script("stop-kube-apiserver.sh");
+        std::thread::sleep(Duration::from_secs(1));
+        self.script("start-kube-apiserver.sh");
+    }
+
+    /// Calls the API server with the admin token: the status code and the body.
+    fn api(&self, method: &str, path: &str, body: Option<&str>) -> (String, String) {
+        let dir = self.state_dir();
+        let token = std::fs::read_to_string(dir.join("token")).unwrap();
+        let mut curl = Command::new("curl");
+        curl.args(["-sS", "-w", "\n%{http_code}", "--cacert"])
+            .arg(dir.join("ca.crt"))
+            .args(["-H", &format!("Authorization: Bearer {}", token.trim())])
+            .args(["-H", "Content-Type: application/json", "-X", method]);
+        if let Some(b) = body {
+            curl.args(["--data", b]);
+        }
+        let out = curl.arg(self.server_url() + path).output().unwrap();
+        let text = text(&out.stdout);
+        let (body, code) = text.rsplit_once('\n').unwrap_or(("", ""));
+        (code.to_owned(), body.to_owned())
+    }
+
+    /// Creates `namespace` (a conflict means it is there already).
+    fn namespace(&self, namespace: &str) {
+        let body = format!(r#"{{"metadata":{{"name":"{namespace}"}}}}"#);
+        let (code, answer) = self.api("POST", "/api/v1/namespaces", Some(&body));
+        assert!(
+            code == "201" || code == "409",
+            "namespace {namespace}: {code} {answer}"
+        );
+    }
+
+    /// Deletes every Function in `namespace`.
+    fn delete_functions(&self, namespace: &str) {
+        let (code, answer) = self.api(
+            "DELETE",
+            &format!("/apis/compute.functionmesh.io/v1alpha1/namespaces/{namespace}/functions"),
+            None,
+        );
+        assert_eq!(code, "200", "{answer}");
+    }
+
+    /// The Functions in `namespace`, as the API server has them (none while it is away).
+    fn functions(&self, namespace: &str) -> Vec<serde_json::Value> {
+        let (code, body) = self.api(
+            "GET",
+            &format!("/apis/compute.functionmesh.io/v1alpha1/namespaces/{namespace}/functions"),
+            None,
+        );
+        if code != "200" {
+            return Vec::new();
+        }
+        let list: serde_json::Value = serde_json::from_str(&body).unwrap();
+        list["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    fn server_url(&self) -> String {
+        let text = std::fs::read_to_string(&self.kubeconfig).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("server:"))
+            .unwrap();
+        line.trim_start().trim_start_matches("server:").trim().to_owned()
+    }
+
+    fn store_args(&self, namespace: &str) -> Vec<String> {
+        vec![
+            "--store".into(),
+            "kube".into(),
+            "--kubeconfig".into(),
+            self.kubeconfig.display().to_string(),
+            "-n".into(),
+            namespace.into(),
+        ]
+    }
+}
+
+fn mesh(args: &[String]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mesh"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mesh-cli-cluster-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// 200 function configs, one file each.
+fn configs(dir: &Path, n: usize) {
+    for i in 0..n {
+        std::fs::write(
+            dir.join(format!("f{i:03}.yaml")),
+            format!(
+                "tenant: public\nnamespace: fault\nname: f{i:03}\nclassName: org.example.Echo\n\
+                 jar: function://public/fault/f{i:03}@1\ninputs: [in-{i}]\nparallelism: 1\n\
+                 userConfig: {{index: {i}, big: 9007199254740993}}\n"
+            ),
+        )
+        .unwrap();
+    }
+}
+
+/// Installs the operator's CRDs (idempotent).
+fn install_crds(kube: &Kube) {
+    let out = mesh(&[
+        "install-crds".to_owned(),
+        "--store".to_owned(),
+        "kube".to_owned(),
+        "--kubeconfig".to_owned(),
+        kube.kubeconfig.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn an_apply_of_200_killed_mid_way_completes_on_the_next_run() {
+    let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let Some(kube) = kube() else { return };
+    let namespace = "mesh-fault-apply";
+    install_crds(&kube);
+    kube.namespace(namespace);
+    kube.delete_functions(namespace);
+    let dir = scratch("apply");
+    configs(&dir, 200);
+    let mut apply = vec!["apply".to_owned(), "--cluster".to_owned(), "c".to_owned()];
+    apply.extend(kube.store_args(namespace));
+    apply.push(dir.display().to_string());
+
+    let child = Command::new(env!("CARGO_BIN_EXE_mesh"))
+        .args(&apply)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let mut before = 0;
+    while before < 40 {
+        assert!(started.elapsed() < Duration::from_mins(1), "apply makes progress");
+        before = kube.functions(namespace).len();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    kube.kill_api_server();
+    let killed_at = Instant::now();
+    kube.restart();
+    let first = child.wait_with_output().unwrap();
+    eprintln!(
+        "API server killed with {before} of 200 applied, back after {:?}; the interrupted apply exited {:?}: {}",
+        killed_at.elapsed(),
+        first.status.code(),
+        text(&first.stderr).lines().last().unwrap_or_default()
+    );
+
+    let again = mesh(&apply);
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "the same command completes: {}",
+        text(&again.stderr)
+    );
+    let items = kube.functions(namespace);
+    assert_eq!(items.len(), 200, "exactly the 200 are in the cluster");
+    // Unchanged: a third run changes nothing, and every object holds what its config said.
+    let third = mesh(&apply);
+    assert_eq!(third.status.code(), Some(0), "{}", text(&third.stderr));
+    let summary = text(&third.stderr);
+    assert!(
+        summary.contains("0 created, 0 updated, 200 unchanged, 0 failed"),
+        "{summary}"
+    );
+    for item in &items {
+        let component = item["metadata"]["labels"]["compute.functionmesh.io/pulsar-component"]
+            .as_str()
+            .unwrap();
+        let index: usize = component.trim_start_matches('f').parse().unwrap();
+        let config = &item["spec"]["funcConfig"];
+        assert_eq!(config["index"], index, "{item}");
+        // 2^53 + 1: past an f64's integers, within the API server's 64-bit ones.
+        assert_eq!(config["big"].to_string(), "9007199254740993", "{item}");
+    }
+    // A number the API server would change is refused, named, and nothing is written.
+    let bigger = dir.join("f000.yaml");
+    let text_of = std::fs::read_to_string(&bigger).unwrap();
+    std::fs::write(
+        &bigger,
+        text_of.replace("9007199254740993", "123456789012345678901234567890"),
+    )
+    .unwrap();
+    let refused = mesh(&apply);
+    assert_eq!(refused.status.code(), Some(1));
+    let why = text(&refused.stderr);
+    assert!(
+        why.contains("spec.funcConfig.big: 123456789012345678901234567890") && why.contains("1 failed"),
+        "{why}"
+    );
+    kube.delete_functions(namespace);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn http(addr: &str, request: &str) -> (u16, String) {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = response.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
+    (status, body)
+}
+
+fn get(addr: &str, path: &str) -> (u16, String) {
+    http(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+#[test]
+fn serve_answers_503_while_the_api_server_is_away_and_recovers_by_itself() {
+    let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let Some(kube) = kube() else { return };
+    let namespace = "mesh-fault-serve";
+    install_crds(&kube);
+    kube.namespace(namespace);
+    // A worker config that names the cluster and leaves the namespace to `-n`.
+    let worker = scratch("serve").join("worker.yml");
+    std::fs::write(&worker, "pulsarFunctionsCluster: local\n").unwrap();
+    let mut args = vec![
+        "serve".to_owned(),
+        "--listen".to_owned(),
+        "127.0.0.1:0".to_owned(),
+        "--worker-config".to_owned(),
+        worker.display().to_string(),
+    ];
+    args.extend(kube.store_args(namespace));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mesh"))
+        .args(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr = first
+        .strip_prefix("listening on http://")
+        .expect(&first)
+        .to_owned();
+    std::thread::spawn(move || for _ in lines.by_ref() {});
+
+    assert_eq!(get(&addr, "/readyz").0, 200);
+    let boundary = "b0undary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"url\"\r\n\r\nfunction://public/default/echo@1\r\n--{boundary}\r\nContent-Type: application/json\r\nContent-Disposition: form-data; name=\"functionConfig\"\r\n\r\n{{\"className\": \"org.example.Echo\", \"inputs\": [\"in\"]}}\r\n--{boundary}--\r\n"
+    );
+    let create = format!(
+        "POST /admin/v3/functions/public/default/echo HTTP/1.1\r\nHost: {addr}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let (status, answer) = http(&addr, &create);
+    assert!(
+        status == 204 || answer.contains("already exists"),
+        "{status} {answer}"
+    );
+
+    kube.kill_api_server();
+    kube.script("stop-kube-apiserver.sh");
+    let started = Instant::now();
+    let (status, answer) = get(&addr, "/readyz");
+    assert_eq!(status, 503, "{answer}");
+    assert!(answer.contains("\"reason\""), "{answer}");
+    let readyz_took = started.elapsed();
+    let started = Instant::now();
+    let (status, answer) = get(&addr, "/admin/v3/functions/public/default/echo");
+    assert_eq!(status, 503, "{answer}");
+    let reason: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    assert!(
+        reason["reason"].as_str().is_some_and(|r| !r.is_empty()),
+        "{answer}"
+    );
+    eprintln!(
+        "while the API server was away: /readyz 503 in {readyz_took:?}, a get 503 in {:?}: {}",
+        started.elapsed(),
+        reason["reason"]
+    );
+
+    kube.script("start-kube-apiserver.sh");
+    let back = Instant::now();
+    while get(&addr, "/readyz").0 != 200 {
+        assert!(
+            back.elapsed() < Duration::from_mins(1),
+            "/readyz recovers by itself"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let (status, answer) = get(&addr, "/admin/v3/functions/public/default/echo");
+    assert_eq!(status, 200, "{answer}");
+    let gone = http(
+        &addr,
+        &format!(
+            "DELETE /admin/v3/functions/public/default/echo HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert_eq!(gone.0, 204, "{}", gone.1);
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+}
