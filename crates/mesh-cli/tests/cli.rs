@@ -6,6 +6,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+use common::{create_request, http, serve};
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -526,55 +529,6 @@ fn serve_answers_over_a_socket_and_stops_cleanly_on_sigterm() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l == "stopped"), "{rest:?}");
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// Starts `mesh serve` with `args`, answering the address it printed and the child.
-fn serve(
-    args: &[&str],
-) -> (
-    String,
-    std::process::Child,
-    std::io::Lines<std::io::BufReader<std::process::ChildStderr>>,
-) {
-    use std::io::{BufRead, BufReader};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mesh"))
-        .arg("serve")
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let addr = first
-        .strip_prefix("listening on http://")
-        .expect(&first)
-        .to_owned();
-    (addr, child, lines)
-}
-
-fn http(addr: &str, request: &str) -> String {
-    use std::io::Read;
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
-}
-
-fn create_request(addr: &str, token: Option<&str>) -> String {
-    let boundary = "b0undary";
-    let config = r#"{"className": "org.example.Echo", "inputs": ["in"]}"#;
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"url\"\r\n\r\nfunction://public/default/echo@1\r\n--{boundary}\r\nContent-Type: application/json\r\nContent-Disposition: form-data; name=\"functionConfig\"\r\n\r\n{config}\r\n--{boundary}--\r\n"
-    );
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
-    format!(
-        "POST /admin/v3/functions/public/default/echo HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
 }
 
 #[test]

@@ -9,7 +9,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -270,12 +271,9 @@ fn an_apply_of_200_killed_mid_way_completes_on_the_next_run() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The status and body of the answer to `request`.
 fn http(addr: &str, request: &str) -> (u16, String) {
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut response = String::new();
-    let _ = stream.read_to_string(&mut response);
+    let response = common::http(addr, request);
     let status = response
         .split(' ')
         .nth(1)
@@ -303,36 +301,18 @@ fn serve_answers_503_while_the_api_server_is_away_and_recovers_by_itself() {
     let worker = scratch("serve").join("worker.yml");
     std::fs::write(&worker, "pulsarFunctionsCluster: local\n").unwrap();
     let mut args = vec![
-        "serve".to_owned(),
         "--listen".to_owned(),
         "127.0.0.1:0".to_owned(),
         "--worker-config".to_owned(),
         worker.display().to_string(),
     ];
     args.extend(kube.store_args(namespace));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mesh"))
-        .args(&args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let addr = first
-        .strip_prefix("listening on http://")
-        .expect(&first)
-        .to_owned();
-    std::thread::spawn(move || for _ in lines.by_ref() {});
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (addr, mut child, lines) = common::serve(&args);
+    std::thread::spawn(move || for _ in lines {});
 
     assert_eq!(get(&addr, "/readyz").0, 200);
-    let boundary = "b0undary";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"url\"\r\n\r\nfunction://public/default/echo@1\r\n--{boundary}\r\nContent-Type: application/json\r\nContent-Disposition: form-data; name=\"functionConfig\"\r\n\r\n{{\"className\": \"org.example.Echo\", \"inputs\": [\"in\"]}}\r\n--{boundary}--\r\n"
-    );
-    let create = format!(
-        "POST /admin/v3/functions/public/default/echo HTTP/1.1\r\nHost: {addr}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
+    let create = common::create_request(&addr, None);
     let (status, answer) = http(&addr, &create);
     assert!(
         status == 204 || answer.contains("already exists"),

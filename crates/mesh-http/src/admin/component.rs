@@ -105,16 +105,22 @@ fn store_error(state: &AppState, e: StoreError) -> ApiError {
     ApiError::Store(e)
 }
 
-/// The store key of the resource of `kind` for the Pulsar name, when the cluster is known (the
-/// object name is then computed, not searched for).
-fn known_key(state: &AppState, kind: Kind, tenant: &str, namespace: &str, name: &str) -> Option<ObjectKey> {
+/// Where the resource of `kind` for the Pulsar name lives: its namespace, and its object name
+/// when the cluster is known.
+fn located(state: &AppState, kind: Kind, tenant: &str, namespace: &str, name: &str) -> convert::Location {
     let id = Identity {
         kind,
         tenant,
         namespace,
         name,
     };
-    let at = convert::locate(id, &state.context());
+    convert::locate(id, &state.context())
+}
+
+/// The store key of the resource of `kind` for the Pulsar name, when the cluster is known (the
+/// object name is then computed, not searched for).
+fn known_key(state: &AppState, kind: Kind, tenant: &str, namespace: &str, name: &str) -> Option<ObjectKey> {
+    let at = located(state, kind, tenant, namespace, name);
     at.name.map(|object_name| ObjectKey {
         kind: ResourceKind::of(kind),
         namespace: at.namespace,
@@ -131,13 +137,7 @@ async fn lookup(
     namespace: &str,
     name: &str,
 ) -> Result<Option<Value>, ApiError> {
-    let id = Identity {
-        kind,
-        tenant,
-        namespace,
-        name,
-    };
-    let at = convert::locate(id, &state.context());
+    let at = located(state, kind, tenant, namespace, name);
     let rkind = ResourceKind::of(kind);
     if let Some(key) = known_key(state, kind, tenant, namespace, name) {
         return match state.store.get(&key).await {
