@@ -525,13 +525,14 @@ impl ser::SerializeStruct for StructSerializer<'_> {
                 m.value(value)
             }
             Self::Number(v) => {
-                let mut text = String::new();
-                value.serialize(KeySerializer(&mut text))?;
-                ValueSerializer {
-                    w: &mut *v.w,
-                    pos: v.pos,
+                // The number's text, straight into the output.
+                v.w.node()?;
+                if let Pos::AfterKey(_) = v.pos {
+                    v.w.out.push(' ');
                 }
-                .display(text)
+                value.serialize(KeySerializer(&mut v.w.out))?;
+                v.w.out.push('\n');
+                Ok(())
             }
         }
     }
