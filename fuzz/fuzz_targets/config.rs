@@ -17,9 +17,13 @@ fuzz_target!(|data: &[u8]| {
     ctx.cluster_fallback = Some("local");
     for doc in docs {
         for kind in [None, Some(Kind::Function), Some(Kind::Source), Some(Kind::Sink)] {
-            let Ok(component) = pipeline::parse_component(&doc, kind) else { continue };
+            let Ok(component) = pipeline::parse_component(&doc, kind) else {
+                continue;
+            };
             let component_kind = component.kind();
-            let Ok(rendered) = pipeline::convert_component(component, &ctx) else { continue };
+            let Ok(rendered) = pipeline::convert_component(component, &ctx) else {
+                continue;
+            };
             for object in &rendered.objects {
                 let text = mesh_core::yaml::to_string(object).expect("a converted object writes as YAML");
                 let back = document::parse_one::<serde_json::Value>(text.as_bytes())

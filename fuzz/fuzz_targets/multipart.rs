@@ -13,7 +13,10 @@ use tower::ServiceExt as _;
 fn app() -> &'static (tokio::runtime::Runtime, axum::Router) {
     static APP: OnceLock<(tokio::runtime::Runtime, axum::Router)> = OnceLock::new();
     APP.get_or_init(|| {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
         let dir = std::env::temp_dir().join(format!("mesh-fuzz-multipart-{}", std::process::id()));
         let state = mesh_http::AppState::new(
             mesh_fuzz::worker().clone(),
@@ -21,7 +24,10 @@ fn app() -> &'static (tokio::runtime::Runtime, axum::Router) {
             mesh_kube::AnyStore::Directory(mesh_kube::Directory::new(dir, "default")),
             mesh_http::Security::disabled(),
         );
-        let limits = mesh_http::Limits { body_bytes: 64 * 1024, ..mesh_http::Limits::default() };
+        let limits = mesh_http::Limits {
+            body_bytes: 64 * 1024,
+            ..mesh_http::Limits::default()
+        };
         (runtime, mesh_http::router(std::sync::Arc::new(state), limits))
     })
 }
@@ -29,7 +35,9 @@ fn app() -> &'static (tokio::runtime::Runtime, axum::Router) {
 fuzz_target!(|data: &[u8]| {
     let (runtime, router) = app();
     // The first byte picks the request; the rest is the body.
-    let Some((&pick, body)) = data.split_first() else { return };
+    let Some((&pick, body)) = data.split_first() else {
+        return;
+    };
     let (method, uri) = match pick % 4 {
         0 => ("POST", "/admin/v3/functions/public/default/f"),
         1 => ("PUT", "/admin/v3/functions/public/default/f"),
@@ -46,7 +54,11 @@ fuzz_target!(|data: &[u8]| {
         let response = router.clone().oneshot(request).await.expect("infallible");
         let status = response.status();
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        assert!(status.as_u16() < 500, "{status}: {}", String::from_utf8_lossy(&bytes));
+        assert!(
+            status.as_u16() < 500,
+            "{status}: {}",
+            String::from_utf8_lossy(&bytes)
+        );
         if !status.is_success() {
             let v: serde_json::Value = serde_json::from_slice(&bytes).expect("an error is JSON");
             assert!(v["reason"].is_string(), "{}", String::from_utf8_lossy(&bytes));

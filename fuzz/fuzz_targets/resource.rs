@@ -14,7 +14,9 @@ fuzz_target!(|data: &[u8]| {
     ctx.catalogue = Some(catalogue());
     for doc in docs {
         let _ = pipeline::validate_resource(&doc);
-        let Ok(back) = pipeline::reverse_resource(&doc, &ctx) else { continue };
+        let Ok(back) = pipeline::reverse_resource(&doc, &ctx) else {
+            continue;
+        };
         for config in back.objects {
             let again = document::RawDocument::new(config.to_string());
             if let Ok(component) = pipeline::parse_component(&again, None) {

@@ -13,12 +13,10 @@ fuzz_target!(|data: &[u8]| {
         let _ = worker.unknown_field_warnings();
         let _ = SecurityConfig::from_worker(&worker);
         let _ = worker.custom();
-        let mut ctx = mesh_core::convert::Context::new(&worker);
-        ctx.cluster_fallback = Some("local");
-        let config = document::RawDocument::new(r#"{"className":"a.B","inputs":["in"],"jar":"function://t/n/f@1"}"#);
-        if let Ok(component) = mesh_core::convert::parse_component(&config, None) {
-            let _ = mesh_core::convert::convert_component(component, &ctx);
-        }
+        mesh_fuzz::convert_with(
+            &worker,
+            r#"{"className":"a.B","inputs":["in"],"jar":"function://t/n/f@1"}"#,
+        );
     }
     if let Ok(catalogue) = document::parse_one::<Catalogue>(data) {
         for c in catalogue.sources().into_iter().chain(catalogue.sinks()) {

@@ -22,3 +22,14 @@ pub fn catalogue() -> &'static Catalogue {
             .expect("the shipped catalogue")
     })
 }
+
+/// Converts the function config `json` with `worker` (the cluster falls back to `local`), for
+/// the targets that vary the worker or the runtime options around one config.
+pub fn convert_with(worker: &WorkerConfig, json: &str) {
+    let mut ctx = mesh_core::convert::Context::new(worker);
+    ctx.cluster_fallback = Some("local");
+    let doc = mesh_core::document::RawDocument::new(json);
+    if let Ok(component) = mesh_core::convert::parse_component(&doc, None) {
+        let _ = mesh_core::convert::convert_component(component, &ctx);
+    }
+}

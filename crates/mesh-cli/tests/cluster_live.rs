@@ -187,13 +187,21 @@ fn install_crds(kube: &Kube) {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
 
-#[test]
-fn an_apply_of_200_killed_mid_way_completes_on_the_next_run() {
-    let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let Some(kube) = kube() else { return };
-    let namespace = "mesh-fault-apply";
+/// The API server to itself (tests run one at a time), with mesh's CRDs and `namespace`.
+fn prepared(namespace: &str) -> Option<(std::sync::MutexGuard<'static, ()>, Kube)> {
+    let serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let kube = kube()?;
     install_crds(&kube);
     kube.namespace(namespace);
+    Some((serial, kube))
+}
+
+#[test]
+fn an_apply_of_200_killed_mid_way_completes_on_the_next_run() {
+    let namespace = "mesh-fault-apply";
+    let Some((_serial, kube)) = prepared(namespace) else {
+        return;
+    };
     kube.delete_functions(namespace);
     let dir = scratch("apply");
     configs(&dir, 200);
@@ -292,11 +300,10 @@ fn get(addr: &str, path: &str) -> (u16, String) {
 
 #[test]
 fn serve_answers_503_while_the_api_server_is_away_and_recovers_by_itself() {
-    let _serial = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let Some(kube) = kube() else { return };
     let namespace = "mesh-fault-serve";
-    install_crds(&kube);
-    kube.namespace(namespace);
+    let Some((_serial, kube)) = prepared(namespace) else {
+        return;
+    };
     // A worker config that names the cluster and leaves the namespace to `-n`.
     let worker = scratch("serve").join("worker.yml");
     std::fs::write(&worker, "pulsarFunctionsCluster: local\n").unwrap();
