@@ -1,36 +1,42 @@
-//! Pulsar function, source and sink configs, JSON or YAML, through the whole forward path:
-//! split, detect, typed parse, convert; every object produced must write as YAML and read back
-//! as the same value, and read back to a config without a panic.
+//! Pulsar function, source and sink configs, JSON or YAML, through the whole forward path as
+//! `mesh convert` takes it (the pipeline: split, detect, typed parse, convert); every object
+//! produced must write as YAML and read back as the same value, and read back to a config
+//! without a panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use mesh_core::Kind;
-use mesh_core::convert::{self as pipeline, Context};
+use mesh_core::convert::{Component, Context};
 use mesh_core::document::{self, same_value};
+use mesh_core::pipeline::{Object, Options, Pipeline, Task};
 use mesh_fuzz::{catalogue, worker};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(docs) = document::split(data) else { return };
     let (worker, catalogue) = (worker(), catalogue());
     let mut ctx = Context::new(worker);
     ctx.catalogue = Some(catalogue);
     ctx.cluster_fallback = Some("local");
-    for doc in docs {
-        for kind in [None, Some(Kind::Function), Some(Kind::Source), Some(Kind::Sink)] {
-            let Ok(component) = pipeline::parse_component(&doc, kind) else {
-                continue;
+    for kind in [None, Some(Kind::Function), Some(Kind::Source), Some(Kind::Sink)] {
+        let options = Options {
+            kind,
+            ..Options::new(Task::Convert)
+        };
+        let mut run = Pipeline::new(options, &ctx, Vec::new());
+        run.feed(data);
+        let report = run.finish();
+        for object in &report.out {
+            let value = object.to_value().expect("a converted object is JSON");
+            let text = mesh_core::yaml::to_string(object).expect("a converted object writes as YAML");
+            let back = document::parse_one::<serde_json::Value>(text.as_bytes())
+                .unwrap_or_else(|e| panic!("{e}: mesh wrote YAML it cannot read:\n{text}"));
+            assert!(same_value(&back, &value), "YAML changed the object:\n{text}");
+            let kind = match object {
+                Object::Function(_) => Kind::Function,
+                Object::Source(_) => Kind::Source,
+                Object::Sink(_) => Kind::Sink,
+                _ => continue,
             };
-            let component_kind = component.kind();
-            let Ok(rendered) = pipeline::convert_component(component, &ctx) else {
-                continue;
-            };
-            for object in &rendered.objects {
-                let text = mesh_core::yaml::to_string(object).expect("a converted object writes as YAML");
-                let back = document::parse_one::<serde_json::Value>(text.as_bytes())
-                    .unwrap_or_else(|e| panic!("{e}: mesh wrote YAML it cannot read:\n{text}"));
-                assert!(same_value(&back, object), "YAML changed the object:\n{text}");
-            }
-            let _ = pipeline::reverse_component(component_kind, &rendered.objects[0], &ctx);
+            let _ = Component::reverse_value(kind, value, &ctx);
         }
     }
 });

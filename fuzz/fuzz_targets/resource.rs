@@ -4,8 +4,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mesh_core::convert::{self as pipeline, Context};
+use mesh_core::convert::Context;
 use mesh_core::document;
+use mesh_core::pipeline::{self, Discard, Options, Pipeline, Task};
 use mesh_fuzz::{catalogue, worker};
 
 fuzz_target!(|data: &[u8]| {
@@ -13,15 +14,15 @@ fuzz_target!(|data: &[u8]| {
     let mut ctx = Context::new(worker());
     ctx.catalogue = Some(catalogue());
     for doc in docs {
-        let _ = pipeline::validate_resource(&doc);
-        let Ok(back) = pipeline::reverse_resource(&doc, &ctx) else {
+        let _ = pipeline::admit(&doc);
+        let Ok(back) = pipeline::reverse(&doc, &ctx) else {
             continue;
         };
         for config in back.objects {
-            let again = document::RawDocument::new(config.to_string());
-            if let Ok(component) = pipeline::parse_component(&again, None) {
-                let _ = pipeline::convert_component(component, &ctx);
-            }
+            let Ok(json) = config.to_value() else { continue };
+            let mut run = Pipeline::new(Options::new(Task::Convert), &ctx, Discard);
+            run.feed(json.to_string().as_bytes());
+            let _ = run.finish();
         }
     }
 });

@@ -28,8 +28,8 @@ pub fn catalogue() -> &'static Catalogue {
 pub fn convert_with(worker: &WorkerConfig, json: &str) {
     let mut ctx = mesh_core::convert::Context::new(worker);
     ctx.cluster_fallback = Some("local");
-    let doc = mesh_core::document::RawDocument::new(json);
-    if let Ok(component) = mesh_core::convert::parse_component(&doc, None) {
-        let _ = mesh_core::convert::convert_component(component, &ctx);
-    }
+    let options = mesh_core::pipeline::Options::new(mesh_core::pipeline::Task::Convert);
+    let mut run = mesh_core::pipeline::Pipeline::new(options, &ctx, mesh_core::pipeline::Discard);
+    run.feed(json.as_bytes());
+    let _ = run.finish();
 }

@@ -1,18 +1,16 @@
-//! Reading inputs: files, directories (every `.json`/`.yaml`/`.yml` below, in name order) and `-`
-//! for stdin; each file may hold several documents.
+//! Naming inputs: files, directories (every `.json`/`.yaml`/`.yml` below, in name order) and `-`
+//! for stdin. Each is read when its turn comes, so that a long run holds one input at a time.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use mesh_core::document::RawDocument;
-
-/// One document and where it came from.
+/// One input: a file, or stdin.
 #[derive(Debug)]
-pub struct Document {
-    /// `file` for a one-document file, `file[i]` otherwise; `-` is stdin.
+pub struct Input {
+    /// The path as given or found below a directory; `-` is stdin.
     pub label: String,
-    /// The document.
-    pub raw: RawDocument,
+    /// The file, or `None` for stdin.
+    path: Option<PathBuf>,
 }
 
 /// Why inputs could not be read.
@@ -30,15 +28,6 @@ pub enum InputError {
     /// A directory held no config file.
     #[error("{0}: no .json, .yaml or .yml file in this directory")]
     EmptyDirectory(String),
-}
-
-/// A file that was read but does not parse.
-#[derive(Debug)]
-pub struct Unparsable {
-    /// The path.
-    pub label: String,
-    /// What is wrong.
-    pub error: mesh_core::document::ParseError,
 }
 
 fn files_below(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
@@ -65,58 +54,48 @@ fn files_below(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
     Ok(())
 }
 
-/// Reads every input named in `args` (with `stdin` for `-`).
-pub fn read(args: &[String], stdin: &mut dyn Read) -> Result<(Vec<Document>, Vec<Unparsable>), InputError> {
-    let mut sources: Vec<(String, Vec<u8>)> = Vec::new();
+/// The inputs named in `args`, directories expanded.
+pub fn inputs(args: &[String]) -> Result<Vec<Input>, InputError> {
+    let mut inputs = Vec::new();
     for arg in args {
-        if arg == "-" {
-            let mut bytes = Vec::new();
-            stdin.read_to_end(&mut bytes).map_err(|source| InputError::Read {
-                path: "-".into(),
-                source,
-            })?;
-            sources.push(("-".to_owned(), bytes));
-            continue;
-        }
         let path = Path::new(arg);
-        if path.is_dir() {
+        if arg == "-" {
+            inputs.push(Input {
+                label: "-".to_owned(),
+                path: None,
+            });
+        } else if path.is_dir() {
             let mut files = Vec::new();
             files_below(path, &mut files)?;
             if files.is_empty() {
                 return Err(InputError::EmptyDirectory(arg.clone()));
             }
-            for f in files {
-                let bytes = std::fs::read(&f).map_err(|source| InputError::Read {
-                    path: f.display().to_string(),
-                    source,
-                })?;
-                sources.push((f.display().to_string(), bytes));
-            }
+            inputs.extend(files.into_iter().map(|f| Input {
+                label: f.display().to_string(),
+                path: Some(f),
+            }));
         } else {
-            let bytes = std::fs::read(path).map_err(|source| InputError::Read {
-                path: arg.clone(),
-                source,
-            })?;
-            sources.push((arg.clone(), bytes));
+            inputs.push(Input {
+                label: arg.clone(),
+                path: Some(path.to_owned()),
+            });
         }
     }
-    let mut docs = Vec::new();
-    let mut bad = Vec::new();
-    for (label, bytes) in sources {
-        match mesh_core::document::split_some(&bytes) {
-            Ok(raws) => {
-                let several = raws.len() > 1;
-                for (i, raw) in raws.into_iter().enumerate() {
-                    let label = if several {
-                        format!("{label}[{i}]")
-                    } else {
-                        label.clone()
-                    };
-                    docs.push(Document { label, raw });
-                }
-            }
-            Err(error) => bad.push(Unparsable { label, error }),
+    Ok(inputs)
+}
+
+impl Input {
+    /// The input's bytes (stdin is read to its end).
+    pub fn read(&self, stdin: &mut dyn Read) -> Result<Vec<u8>, InputError> {
+        let failed = |source| InputError::Read {
+            path: self.label.clone(),
+            source,
+        };
+        if let Some(path) = &self.path {
+            return std::fs::read(path).map_err(failed);
         }
+        let mut bytes = Vec::new();
+        stdin.read_to_end(&mut bytes).map_err(failed)?;
+        Ok(bytes)
     }
-    Ok((docs, bad))
 }

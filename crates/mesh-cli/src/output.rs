@@ -1,74 +1,83 @@
-//! Writing results: YAML documents separated by `---`, or JSON (one object, or a `v1` `List`).
+//! Writing results: the core's [`Renderer`] to a stream.
 
 use std::io::Write;
 
-use serde_json::Value;
+use mesh_core::pipeline::{RenderError, Renderer};
+use serde::Serialize;
 
 use crate::cli::Format;
 
 /// Why output could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    /// JSON serialization failed.
-    #[error("cannot write JSON")]
-    Json(#[source] serde_json::Error),
-    /// YAML serialization failed.
-    #[error("cannot write YAML")]
-    Yaml(#[source] mesh_core::yaml::Error),
+    /// An object could not be rendered.
+    #[error(transparent)]
+    Render(#[from] RenderError),
     /// The stream is closed or full.
     #[error("cannot write to the output stream")]
     Io(#[source] std::io::Error),
 }
 
-/// Renders `docs` in `format`.
-pub fn render(docs: &[Value], format: Format) -> Result<String, OutputError> {
-    match format {
-        Format::Yaml => {
-            let mut text = String::new();
-            for (i, doc) in docs.iter().enumerate() {
-                if i > 0 {
-                    text.push_str("---\n");
-                }
-                text.push_str(&mesh_core::yaml::to_string(doc).map_err(OutputError::Yaml)?);
-            }
-            Ok(text)
-        }
-        Format::Json => {
-            let value = if docs.len() == 1 {
-                docs[0].clone()
-            } else {
-                serde_json::json!({"apiVersion": "v1", "kind": "List", "items": docs})
-            };
-            let mut text = serde_json::to_string_pretty(&value).map_err(OutputError::Json)?;
-            text.push('\n');
-            Ok(text)
+impl From<Format> for mesh_core::pipeline::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Yaml => Self::Yaml,
+            Format::Json => Self::Json,
         }
     }
 }
 
-/// Renders `docs` in `format` to `out`.
-pub fn write(out: &mut dyn Write, docs: &[Value], format: Format) -> Result<(), OutputError> {
-    let text = render(docs, format)?;
+/// Writes what `renderer` holds to `out`, JSON with a final line break.
+pub fn finish(out: &mut dyn Write, renderer: Renderer, format: Format) -> Result<(), OutputError> {
+    let mut text = renderer.finish();
+    if format == Format::Json {
+        text.push('\n');
+    }
     out.write_all(text.as_bytes()).map_err(OutputError::Io)
+}
+
+/// Renders `docs` to `out` in `format`: YAML documents, or JSON (one object, or a `List`).
+pub fn write<T: Serialize>(out: &mut dyn Write, docs: &[T], format: Format) -> Result<(), OutputError> {
+    write_with(out, Renderer::new(format.into()), docs, format)
+}
+
+/// Renders `docs` to `out` in `format` into `renderer`, then writes it.
+pub fn write_with<T: Serialize>(
+    out: &mut dyn Write,
+    mut renderer: Renderer,
+    docs: &[T],
+    format: Format,
+) -> Result<(), OutputError> {
+    for d in docs {
+        renderer.push(d)?;
+    }
+    finish(out, renderer, format)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
+
+    fn render(docs: &[Value], format: Format) -> String {
+        let mut out = Vec::new();
+        write(&mut out, docs, format).unwrap();
+        String::from_utf8(out).unwrap()
+    }
 
     #[test]
     fn several_json_documents_become_a_list() {
         let docs = [serde_json::json!({"a": 1}), serde_json::json!({"b": 2})];
-        let v: Value = serde_json::from_str(&render(&docs, Format::Json).unwrap()).unwrap();
+        let v: Value = serde_json::from_str(&render(&docs, Format::Json)).unwrap();
         assert_eq!(v["kind"], "List");
         assert_eq!(v["items"][1]["b"], 2);
-        let one: Value = serde_json::from_str(&render(&docs[..1], Format::Json).unwrap()).unwrap();
+        let one: Value = serde_json::from_str(&render(&docs[..1], Format::Json)).unwrap();
         assert_eq!(one, docs[0]);
     }
 
     #[test]
     fn yaml_documents_are_separated() {
         let docs = [serde_json::json!({"a": "yes"}), serde_json::json!({"b": 2})];
-        assert_eq!(render(&docs, Format::Yaml).unwrap(), "a: \"yes\"\n---\nb: 2\n");
+        assert_eq!(render(&docs, Format::Yaml), "a: \"yes\"\n---\nb: 2\n");
     }
 }

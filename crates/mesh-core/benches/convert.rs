@@ -53,7 +53,7 @@ fn bench(c: &mut Criterion) {
         );
     });
     g.bench_function("function parts/yaml minimal worker", |b| {
-        b.iter(|| black_box(mesh_core::document::to_yaml(black_box(&small)).unwrap()));
+        b.iter(|| black_box(mesh_core::yaml::to_string(black_box(&small)).unwrap()));
     });
     g.bench_function("function parts/parse", |b| {
         b.iter(|| black_box(serde_json::from_str::<FunctionConfig>(black_box(function)).unwrap()));
@@ -66,11 +66,15 @@ fn bench(c: &mut Criterion) {
         );
     });
     g.bench_function("function parts/yaml", |b| {
-        b.iter(|| black_box(mesh_core::document::to_yaml(black_box(&converted)).unwrap()));
+        b.iter(|| black_box(mesh_core::yaml::to_string(black_box(&converted)).unwrap()));
     });
     let converted_value = serde_json::to_value(&converted).unwrap();
     g.bench_function("function parts/yaml of the Value", |b| {
         b.iter(|| black_box(mesh_core::yaml::to_string(black_box(&converted_value)).unwrap()));
+    });
+    // The general serializer the writer competes with, on the same CR: the writer's reason to exist.
+    g.bench_function("function parts/yaml by serde-saphyr", |b| {
+        b.iter(|| black_box(serde_saphyr::to_string(black_box(&converted)).unwrap()));
     });
     g.bench_function("function parts/json", |b| {
         b.iter(|| black_box(serde_json::to_string(black_box(&converted)).unwrap()));

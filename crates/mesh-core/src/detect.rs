@@ -3,6 +3,8 @@
 use serde_json::Value;
 
 use crate::Kind;
+use crate::diag::Diagnostic;
+use crate::document::RawDocument;
 
 /// The kinds of document mesh reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,10 +110,116 @@ pub fn detect(doc: &Value) -> Result<DocumentKind, DetectError> {
             _ => "nothing",
         }));
     };
-    if let (Some(api), Some(kind)) = (
+    classify(
         map.get("apiVersion").and_then(Value::as_str),
         map.get("kind").and_then(Value::as_str),
-    ) {
+        |k| map.contains_key(k),
+    )
+}
+
+/// Tells what a document is from its text, reading only its top-level keys (and the values of
+/// `apiVersion` and `kind`), so that the one full read that follows is the only one. A
+/// document that does not read so is read whole, and the reader's error is the answer.
+pub fn detect_document(doc: &RawDocument) -> Result<DocumentKind, Diagnostic> {
+    match doc.peek::<Top>() {
+        Some(Top::Map {
+            api_version,
+            kind,
+            keys,
+        }) => classify(api_version.as_deref(), kind.as_deref(), |k| {
+            keys.iter().any(|key| key == k)
+        }),
+        Some(Top::Other(what)) => Err(DetectError::NotAMapping(what)),
+        None => detect(&doc.value().map_err(|e| e.to_diagnostic())?),
+    }
+    .map_err(|e| Diagnostic::error("", e.to_string()))
+}
+
+/// The top level of a document, as far as detection reads it.
+enum Top {
+    Map {
+        api_version: Option<String>,
+        kind: Option<String>,
+        keys: Vec<String>,
+    },
+    Other(&'static str),
+}
+
+impl<'de> serde::Deserialize<'de> for Top {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TopVisitor)
+    }
+}
+
+struct TopVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TopVisitor {
+    type Value = Top;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a document")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
+        let (mut api_version, mut kind, mut keys) = (None, None, Vec::new());
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "apiVersion" => api_version = map.next_value::<Value>()?.as_str().map(str::to_owned),
+                "kind" => kind = map.next_value::<Value>()?.as_str().map(str::to_owned),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+            keys.push(key);
+        }
+        Ok(Top::Map {
+            api_version,
+            kind,
+            keys,
+        })
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Top, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Top::Other("a sequence"))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Top, E> {
+        Ok(Top::Other("a string"))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Top, E> {
+        Ok(Top::Other("a boolean"))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Top, E> {
+        Ok(Top::Other("a number"))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Top, E> {
+        Ok(Top::Other("a number"))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Top, E> {
+        Ok(Top::Other("a number"))
+    }
+
+    fn visit_unit<E>(self) -> Result<Top, E> {
+        Ok(Top::Other("nothing"))
+    }
+
+    fn visit_none<E>(self) -> Result<Top, E> {
+        Ok(Top::Other("nothing"))
+    }
+}
+
+/// The decision itself, over the `apiVersion`, the `kind` and which keys a mapping has.
+fn classify(
+    api_version: Option<&str>,
+    kind: Option<&str>,
+    contains_key: impl Fn(&str) -> bool,
+) -> Result<DocumentKind, DetectError> {
+    if let (Some(api), Some(kind)) = (api_version, kind) {
         if let Some(version) = api.strip_prefix("compute.functionmesh.io/")
             && api != crate::crd::API_VERSION
             && matches!(kind, "Function" | "Source" | "Sink" | "FunctionMesh")
@@ -137,7 +245,7 @@ pub fn detect(doc: &Value) -> Result<DocumentKind, DetectError> {
     }
     let has = |keys: &[&'static str]| {
         keys.iter()
-            .filter(|k| map.contains_key(**k))
+            .filter(|k| contains_key(k))
             .copied()
             .collect::<Vec<_>>()
     };

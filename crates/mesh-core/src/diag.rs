@@ -4,6 +4,7 @@
 //! options) are collected next to errors and never fail a conversion.
 
 use std::fmt;
+use std::fmt::Write as _;
 
 /// How serious a [`Diagnostic`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -144,11 +145,6 @@ impl Diagnostics {
     pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
         self.0.iter()
     }
-
-    /// The diagnostics as a vector.
-    pub fn into_vec(self) -> Vec<Diagnostic> {
-        self.0
-    }
 }
 
 impl Extend<Diagnostic> for Diagnostics {
@@ -188,6 +184,17 @@ impl fmt::Display for Diagnostics {
         }
         Ok(())
     }
+}
+
+/// An error and all its causes on one line: `invalid YAML: line 2 column 3: duplicate key`.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let _ = write!(out, ": {cause}");
+        source = cause.source();
+    }
+    out
 }
 
 #[cfg(test)]

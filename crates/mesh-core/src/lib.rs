@@ -23,7 +23,9 @@ pub mod crd;
 pub mod detect;
 pub mod diag;
 pub mod document;
+mod kind;
 pub mod lifecycle;
+pub mod pipeline;
 pub mod pulsar;
 pub mod quantity;
 pub mod status;
@@ -31,52 +33,5 @@ pub mod validate;
 pub mod worker;
 pub mod yaml;
 
-use std::fmt::Write as _;
-
-/// The three kinds of Pulsar component.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    /// A Pulsar Function.
-    Function,
-    /// A source connector.
-    Source,
-    /// A sink connector.
-    Sink,
-}
-
-impl Kind {
-    /// Capitalised, as in Pulsar's messages and the CR kind: `Function`, `Source`, `Sink`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Function => "Function",
-            Self::Source => "Source",
-            Self::Sink => "Sink",
-        }
-    }
-
-    /// Lower case: `function`, `source`, `sink`.
-    pub fn lower(self) -> &'static str {
-        match self {
-            Self::Function => "function",
-            Self::Source => "source",
-            Self::Sink => "sink",
-        }
-    }
-}
-
-impl std::fmt::Display for Kind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// An error and all its causes on one line: `invalid YAML: line 2 column 3: duplicate key`.
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut out = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let _ = write!(out, ": {cause}");
-        source = cause.source();
-    }
-    out
-}
+pub use diag::error_chain;
+pub use kind::{Kind, UnknownKind};

@@ -32,7 +32,7 @@ fn check_outcome(
             // A conversion skips re-checking the labels it wrote; the full admission check,
             // labels included, must agree that there was nothing to find.
             let doc = mesh_core::document::RawDocument::new(objects[0].to_string());
-            let d = mesh_core::convert::validate_resource(&doc);
+            let d = mesh_core::pipeline::admit(&doc);
             prop_assert!(!d.has_errors(), "{d:?}");
         }
         Err(d) => {

@@ -601,13 +601,18 @@ fn bundles_hold_every_component_and_report_by_index() {
         components[0].clone(),
         convert::Component::Function(Box::new(function_config(json!({"inputs": []})))),
     ];
+    // Each member's diagnostics stay with the member, by position.
     let e = convert::bundle("pipeline", bad, &ctx).unwrap_err();
-    let m = messages(&e);
+    assert!(messages(&e.members[0]).is_empty(), "{e:?}");
+    let m = messages(&e.members[1]);
     assert!(
-        m.contains(&"[1].name: the bundle already has a function named `word-count`".to_owned()),
+        m.contains(&"name: the bundle already has a function named `word-count`".to_owned()),
         "{m:?}"
     );
-    assert!(m.iter().any(|m| m.starts_with("[2].inputs")), "{m:?}");
+    assert!(
+        messages(&e.members[2]).iter().any(|m| m.starts_with("inputs")),
+        "{e:?}"
+    );
     assert!(convert::bundle("Bad_Name", components, &ctx).is_err());
 }
 

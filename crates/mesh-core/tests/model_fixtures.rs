@@ -8,9 +8,10 @@ mod support;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use mesh_core::document::{parse_one, to_yaml};
+use mesh_core::document::parse_one;
 use mesh_core::pulsar::{FunctionConfig, SinkConfig, SourceConfig, UnknownFields};
 use mesh_core::worker::{Catalogue, WorkerConfig};
+use mesh_core::yaml::to_string as to_yaml;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 

@@ -50,7 +50,7 @@ fn round_trips<T: Serialize + DeserializeOwned + PartialEq + Debug>(
     let back: T = mesh_core::document::parse_one(json.as_bytes())
         .map_err(|d| TestCaseError::fail(format!("JSON does not parse back: {d}\n{json}")))?;
     prop_assert_eq!(&back, &typed);
-    let yaml = mesh_core::document::to_yaml(&typed).unwrap();
+    let yaml = mesh_core::yaml::to_string(&typed).unwrap();
     // Written straight from the typed value, the text is the one of its JSON value.
     prop_assert_eq!(
         &yaml,

@@ -237,27 +237,24 @@ fn a_mesh_reads_back_as_its_members() {
         catalogue: Some(&cat),
         ..Context::new(&w)
     };
-    let f = convert::parse_component(
-        &mesh_core::document::split(br#"{"name":"f","className":"A","inputs":["i"],"output":"o","jar":"function://public/default/f@1"}"#)
-            .unwrap()
-            .remove(0),
-        Some(mesh_core::Kind::Function),
+    let f = mesh_core::pipeline::read_one(
+        br#"{"name":"f","className":"A","inputs":["i"],"output":"o","jar":"function://public/default/f@1"}"#,
+        mesh_core::Kind::Function,
     )
     .unwrap();
-    let s = convert::parse_component(
-        &mesh_core::document::split(br#"{"name":"es","archive":"builtin://elastic_search","inputs":["o"]}"#)
-            .unwrap()
-            .remove(0),
-        Some(mesh_core::Kind::Sink),
+    let s = mesh_core::pipeline::read_one(
+        br#"{"name":"es","archive":"builtin://elastic_search","inputs":["o"]}"#,
+        mesh_core::Kind::Sink,
     )
     .unwrap();
-    let mesh = convert::convert_bundle("pipeline", vec![f, s], &ctx).unwrap();
-    let text = serde_json::to_vec(&mesh.objects[0]).unwrap();
+    let mesh = convert::bundle("pipeline", vec![f, s], &ctx).unwrap();
+    let text = serde_json::to_vec(&mesh.resource).unwrap();
     let back =
-        convert::reverse_resource(&mesh_core::document::split(&text).unwrap().remove(0), &ctx).unwrap();
-    let names: Vec<&str> = back.objects.iter().map(|o| o["name"].as_str().unwrap()).collect();
+        mesh_core::pipeline::reverse(&mesh_core::document::split(&text).unwrap().remove(0), &ctx).unwrap();
+    let back: Vec<serde_json::Value> = back.objects.iter().map(|o| o.to_value().unwrap()).collect();
+    let names: Vec<&str> = back.iter().map(|o| o["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["f", "es"]);
-    assert_eq!(back.objects[1]["archive"], json!("builtin://elastic_search"));
+    assert_eq!(back[1]["archive"], json!("builtin://elastic_search"));
 }
 
 #[test]

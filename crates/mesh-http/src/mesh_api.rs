@@ -7,11 +7,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mesh_core::Kind;
-use mesh_core::convert::{self, Context};
+use mesh_core::convert::{Context, Produced};
 use mesh_core::diag::Diagnostics;
+use mesh_core::pipeline::{self, Format, ReadError, Renderer};
 use mesh_kube::Store;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::{ApiError, AppState};
 
@@ -25,14 +26,8 @@ pub(crate) struct ConvertQuery {
 }
 
 pub(crate) fn kind(name: &str) -> Result<Kind, ApiError> {
-    match name {
-        "function" => Ok(Kind::Function),
-        "source" => Ok(Kind::Source),
-        "sink" => Ok(Kind::Sink),
-        other => Err(ApiError::NotFound(format!(
-            "unknown kind `{other}`: use function, source or sink"
-        ))),
-    }
+    name.parse()
+        .map_err(|e: mesh_core::UnknownKind| ApiError::NotFound(e.to_string()))
 }
 
 fn wants_yaml(headers: &HeaderMap) -> bool {
@@ -43,28 +38,23 @@ fn wants_yaml(headers: &HeaderMap) -> bool {
 }
 
 /// Objects as JSON (one object or a `v1` `List`) or YAML documents.
-fn objects_response(
-    mut objects: Vec<Value>,
+fn objects_response<T: serde::Serialize>(
+    objects: &[T],
     yaml: bool,
     warnings: &Diagnostics,
 ) -> Result<Response, ApiError> {
-    let (body, content_type) = if yaml {
-        let mut text = String::new();
-        for (i, o) in objects.iter().enumerate() {
-            if i > 0 {
-                text.push_str("---\n");
-            }
-            text.push_str(&mesh_core::yaml::to_string(o).map_err(|e| ApiError::BadRequest(e.to_string()))?);
-        }
-        (text, "application/yaml")
+    let (format, content_type) = if yaml {
+        (Format::Yaml, "application/yaml")
     } else {
-        let value = match objects.len() {
-            1 => objects.pop().unwrap_or_default(),
-            _ => json!({"apiVersion": "v1", "kind": "List", "items": objects}),
-        };
-        (value.to_string(), "application/json")
+        (Format::CompactJson, "application/json")
     };
-    let mut response = (StatusCode::OK, body).into_response();
+    let mut renderer = Renderer::new(format);
+    for o in objects {
+        renderer
+            .push(o)
+            .map_err(|e| ApiError::BadRequest(mesh_core::error_chain(&e)))?;
+    }
+    let mut response = (StatusCode::OK, renderer.finish()).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     for w in warnings {
@@ -77,36 +67,27 @@ fn objects_response(
     Ok(response)
 }
 
-fn parse(body: &Bytes, kind: Kind) -> Result<convert::Component, ApiError> {
-    let mut docs = mesh_core::document::split(body)
-        .map_err(|e| ApiError::Rejected(Diagnostics::from_iter([e.to_diagnostic()])))?;
-    if docs.len() != 1 {
-        return Err(ApiError::BadRequest(format!(
-            "expected one document, got {}",
-            docs.len()
-        )));
-    }
-    convert::parse_component(&docs.remove(0), Some(kind)).map_err(ApiError::Rejected)
-}
-
 /// Reads and converts a request body as the config of `kind_name`.
 fn convert_body(
     state: &AppState,
     q: &ConvertQuery,
     body: &Bytes,
     kind_name: &str,
-) -> Result<convert::Rendered, ApiError> {
+) -> Result<Produced, ApiError> {
     let kind = kind(kind_name)?;
-    let component = parse(body, kind)?;
+    let component = pipeline::read_one(body, kind).map_err(|e| match e {
+        ReadError::Documents(n) => ApiError::BadRequest(format!("expected one document, got {n}")),
+        ReadError::Invalid(d) => ApiError::Rejected(d),
+    })?;
     let ctx = Context {
         package_url: q.package_url.as_deref(),
         package_file_name: q.package_file_name.as_deref(),
         cluster: q.cluster.as_deref(),
         ..state.context()
     };
-    let rendered = convert::convert_component(component, &ctx);
-    state.metrics.conversion(kind, rendered.is_ok());
-    rendered.map_err(ApiError::Rejected)
+    let produced = component.convert(&ctx);
+    state.metrics.conversion(kind, produced.is_ok());
+    produced.map_err(ApiError::Rejected)
 }
 
 /// `POST /mesh/v1/convert/{kind}`.
@@ -117,8 +98,8 @@ pub(crate) async fn convert(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let rendered = convert_body(&state, &q, &body, &kind_name)?;
-    objects_response(rendered.objects, wants_yaml(&headers), &rendered.warnings)
+    let produced = convert_body(&state, &q, &body, &kind_name)?;
+    objects_response(&produced.objects, wants_yaml(&headers), &produced.warnings)
 }
 
 /// `POST /mesh/v1/validate/{kind}`: 200 with the warnings, or 400 with every diagnostic.
@@ -128,17 +109,13 @@ pub(crate) async fn validate(
     Query(q): Query<ConvertQuery>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let rendered = convert_body(&state, &q, &body, &kind_name)?;
-    Ok(axum::Json(json!({"diagnostics": crate::error::diagnostics(&rendered.warnings)})).into_response())
+    let produced = convert_body(&state, &q, &body, &kind_name)?;
+    Ok(axum::Json(json!({"diagnostics": crate::error::diagnostics(&produced.warnings)})).into_response())
 }
 
 /// `GET /mesh/v1/crds`.
 pub(crate) async fn crds(headers: HeaderMap) -> Result<Response, ApiError> {
-    let crds: Vec<Value> = mesh_core::crd::crds()
-        .iter()
-        .map(|c| serde_json::to_value(c).map_err(|e| ApiError::BadRequest(e.to_string())))
-        .collect::<Result<_, _>>()?;
-    objects_response(crds, wants_yaml(&headers), &Diagnostics::new())
+    objects_response(&mesh_core::crd::crds(), wants_yaml(&headers), &Diagnostics::new())
 }
 
 /// `GET /readyz`: the store answers.

@@ -136,11 +136,6 @@ impl Directory {
         }
     }
 
-    /// The directory.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     fn folder(&self, namespace: &str, kind: ResourceKind) -> Result<PathBuf, StoreError> {
         check_name("namespace", namespace, false)?;
         Ok(self.root.join(namespace).join(kind.lower()))

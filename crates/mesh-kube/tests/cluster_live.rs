@@ -13,6 +13,7 @@ use std::time::Duration;
 use k8s_openapi::api::core::v1::Namespace;
 use kube::api::{Api, PostParams};
 use mesh_core::convert::{self, Context};
+use mesh_core::pipeline::{Object, Options, Pipeline, Task};
 use mesh_kube::{
     Applied, ApplyOptions, Cluster, ClusterOptions, ObjectKey, ResourceKind, Selector, Store, StoreError,
 };
@@ -84,14 +85,17 @@ fn converted(n: usize, namespace: &str, tenant: &str) -> Vec<Value> {
             .collect();
         files.sort();
         for f in files {
-            let Ok(mut docs) = mesh_core::document::split(&std::fs::read(&f).unwrap()) else {
-                continue;
-            };
-            let Ok(c) = convert::parse_component(&docs.remove(0), None) else {
-                continue;
-            };
-            if let Ok(r) = convert::convert_component(c, &ctx) {
-                out.push(r.objects[0].clone());
+            let mut run = Pipeline::new(Options::new(Task::Convert), &ctx, Vec::new());
+            run.feed(&std::fs::read(&f).unwrap());
+            let report = run.finish();
+            if !report.has_errors() {
+                out.extend(
+                    report
+                        .out
+                        .iter()
+                        .filter(|o| !matches!(o, Object::Secret(_)))
+                        .map(|o| o.to_value().unwrap()),
+                );
             }
         }
     }

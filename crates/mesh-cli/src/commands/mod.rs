@@ -1,5 +1,6 @@
 //! One module per subcommand; [`run`] dispatches and maps results to exit codes.
 
+mod context;
 mod convert;
 mod crd;
 mod serve;

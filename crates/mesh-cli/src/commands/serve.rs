@@ -4,13 +4,13 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
+use mesh_core::worker::WorkerConfig;
 use mesh_core::worker::security::SecurityConfig;
-use mesh_core::worker::{Catalogue, WorkerConfig};
 use mesh_http::tls::{Tls, TlsFlags};
 use mesh_http::{AppState, Limits, Listeners, Security};
 use mesh_kube::AnyStore;
 
-use super::convert::{load, print};
+use super::context::{load_worker, print};
 use super::{Status, report};
 use crate::cli::{LogFormat, ServeArgs};
 
@@ -87,16 +87,14 @@ fn secure(
 /// `mesh serve`: runs until SIGTERM or SIGINT, finishing the requests in flight.
 pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
     let mut diags = Vec::new();
-    let loaded =
-        load::<WorkerConfig>(args.worker_config.as_deref(), "worker config", &mut diags).and_then(|w| {
-            Ok((
-                w,
-                load::<Catalogue>(args.connectors.as_deref(), "connector catalogue", &mut diags)?,
-            ))
-        });
+    let loaded = load_worker(
+        args.worker_config.as_deref(),
+        args.connectors.as_deref(),
+        &mut diags,
+    );
     print(err, &diags, true);
     let (worker, catalogue) = match loaded {
-        Ok((w, c)) => (w.unwrap_or_default(), c),
+        Ok(v) => v,
         Err(status) => return status,
     };
     init_logs(args.log_format);

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use mesh_core::pipeline::{Object, Renderer};
 use mesh_kube::{
     AnyStore, Applied, ApplyOptions, ClusterOptions, ObjectKey, ResourceKind, Selector, Store, StoreError,
 };
@@ -74,9 +75,20 @@ pub fn apply(args: &ApplyArgs, stdin: &mut dyn Read, err: &mut dyn Write) -> Sta
         return Status::Usage;
     }
     let namespace = args.store.namespace.as_deref();
-    let mut objects = match convert::produce(&args.convert, Mode::Apply, namespace, stdin, err) {
+    let objects = match convert::produce(&args.convert, Mode::Apply, namespace, stdin, err, Vec::new()) {
         Ok(o) => o,
         Err(status) => return status,
+    };
+    let mut objects = match objects
+        .into_iter()
+        .map(Object::into_value)
+        .collect::<Result<Vec<Value>, _>>()
+    {
+        Ok(o) => o,
+        Err(e) => {
+            report(err, &e);
+            return Status::Rejected;
+        }
     };
     objects.sort_by_key(order);
     let options = ApplyOptions {
@@ -253,10 +265,12 @@ pub fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status
         };
         let written = match args.output {
             ListFormat::Yaml => output::write(out, &items, Format::Yaml),
-            ListFormat::Json => {
-                let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
-                output::write(out, &[list], Format::Json)
-            }
+            ListFormat::Json => output::write_with(
+                out,
+                Renderer::list(mesh_core::pipeline::Format::Json),
+                &items,
+                Format::Json,
+            ),
             ListFormat::Table => {
                 let mut text = String::from("NAMESPACE\tNAME\tPULSAR NAME\tREPLICAS\n");
                 for o in &items {

@@ -22,26 +22,24 @@
 mod auth;
 mod bundle;
 mod common;
+mod component;
 mod connector;
 mod function;
 mod io;
 pub mod naming;
-mod pipeline;
 pub mod reverse;
 mod sink;
 mod source;
 
 pub use auth::{AuthContext, OAUTH2_PLUGIN, TOKEN_PLUGIN};
-pub use bundle::{Component, bundle};
+pub use bundle::{Bundle, BundleDiagnostics, bundle};
 pub use common::{
     CPU_RULES, Identity, MANAGED_ANNOTATION, MEMORY_RULES, OPERATOR_SELECTOR_KEYS, has_package_type_prefix,
     reserved_claims, with_tag,
 };
+pub(crate) use component::for_kind;
+pub use component::{Component, Produced, PulsarComponent, UpdateRequest, produce};
 pub use function::{DEFAULT_FUNCTION_FILE, function};
-pub use pipeline::{
-    Rendered, UpdateRequest, convert_bundle, convert_component, parse_component, reverse_component,
-    reverse_resource, update_component, validate_resource,
-};
 pub use sink::sink;
 pub use source::source;
 

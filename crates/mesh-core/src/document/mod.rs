@@ -16,7 +16,6 @@ mod exact;
 
 pub use exact::same_value;
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -100,11 +99,6 @@ impl RawDocument {
         &self.text
     }
 
-    /// The document's syntax.
-    pub fn syntax(&self) -> Syntax {
-        self.syntax
-    }
-
     /// The document as an untyped value (YAML booleans only `true`/`false`, so that nothing a
     /// typed read would keep as a string is turned into a boolean).
     pub fn value(&self) -> Result<Value, ParseError> {
@@ -116,6 +110,15 @@ impl RawDocument {
             Syntax::Yaml => {
                 serde_saphyr::from_str_with_options(&self.text, yaml_options(true)).map_err(ParseError::Yaml)
             }
+        }
+    }
+
+    /// A first, shallow read of the document as `T`, with the options of [`Self::value`]; `None`
+    /// when it does not read so (the full read then says why).
+    pub fn peek<T: DeserializeOwned>(&self) -> Option<T> {
+        match self.syntax {
+            Syntax::Json => serde_json::from_str(&self.text).ok(),
+            Syntax::Yaml => serde_saphyr::from_str_with_options(&self.text, yaml_options(true)).ok(),
         }
     }
 
@@ -265,11 +268,6 @@ pub fn from_value<T: DeserializeOwned>(mut value: Value) -> Result<T, Diagnostic
         }
     }
     Err(diags)
-}
-
-/// Serializes `value` to YAML text the way every mesh output is written ([`crate::yaml`]).
-pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, crate::yaml::Error> {
-    crate::yaml::to_string(value)
 }
 
 enum Segment {

@@ -73,9 +73,22 @@ impl serde::ser::Error for Error {
 /// explicit `? key` entries, and a value nested or sized past the readers' budget
 /// ([`MAX_DEPTH`], [`MAX_NODES`]) is an error rather than a file no one can read.
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
-    let mut w = ser::Writer::new();
-    value.serialize(ser::ValueSerializer::top(&mut w))?;
-    Ok(w.out)
+    let mut out = String::new();
+    append(&mut out, value)?;
+    Ok(out)
+}
+
+/// Writes `value` as a YAML document at the end of `out` ([`to_string`] without a string of its
+/// own). On an error `out` is left as it was.
+pub fn append<T: Serialize + ?Sized>(out: &mut String, value: &T) -> Result<(), Error> {
+    let start = out.len();
+    let mut w = ser::Writer::new(std::mem::take(out));
+    let written = value.serialize(ser::ValueSerializer::top(&mut w));
+    *out = w.out;
+    if written.is_err() {
+        out.truncate(start);
+    }
+    written
 }
 
 fn string(out: &mut String, s: &str) {

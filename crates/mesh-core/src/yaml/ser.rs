@@ -48,9 +48,11 @@ pub(super) struct Writer {
 }
 
 impl Writer {
-    pub fn new() -> Self {
+    /// A writer that appends to `out`.
+    pub fn new(mut out: String) -> Self {
+        out.reserve(4096);
         Self {
-            out: String::with_capacity(4096),
+            out,
             keys: String::with_capacity(256),
             entries: Vec::with_capacity(32),
             scratch: String::new(),

@@ -5,8 +5,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use mesh_core::Kind;
-use mesh_core::convert::{self, AuthContext, Context, Rendered};
+use mesh_core::convert::{AuthContext, Context, Produced};
 use mesh_core::diag::Diagnostics;
+use mesh_core::pipeline;
 use mesh_core::worker::{Catalogue, WorkerConfig};
 use serde::Deserialize;
 use serde_json::Value;
@@ -131,17 +132,17 @@ pub fn relative(path: &Path) -> String {
 }
 
 /// Converts the fixture at `path`.
-pub fn convert(path: &Path) -> Result<Rendered, Diagnostics> {
+pub fn convert(path: &Path) -> Result<Produced, Diagnostics> {
     let rel = relative(path);
     let loaded = Loaded::load(context_spec(&rel));
     let mut docs = mesh_core::document::split(&std::fs::read(path).unwrap()).unwrap();
     assert_eq!(docs.len(), 1, "{rel}: one document per fixture");
-    let component = convert::parse_component(&docs.remove(0), Some(kind_of(&rel)))?;
-    convert::convert_component(component, &loaded.context())
+    let component = pipeline::read(&docs.remove(0), kind_of(&rel))?;
+    component.convert(&loaded.context())
 }
 
 /// The snapshot text of a conversion: the YAML objects and warnings, or the diagnostics.
-pub fn render(result: &Result<Rendered, Diagnostics>) -> String {
+pub fn render(result: &Result<Produced, Diagnostics>) -> String {
     let mut out = String::new();
     match result {
         Ok(r) => {
@@ -149,7 +150,7 @@ pub fn render(result: &Result<Rendered, Diagnostics>) -> String {
                 if i > 0 {
                     out.push_str("---\n");
                 }
-                out.push_str(&mesh_core::document::to_yaml(o).unwrap());
+                out.push_str(&mesh_core::yaml::to_string(o).unwrap());
             }
             for w in &r.warnings {
                 writeln!(out, "# {w}").unwrap();
@@ -167,23 +168,23 @@ pub fn render(result: &Result<Rendered, Diagnostics>) -> String {
 /// Reads the CR of a converted fixture back as a Pulsar config, converts that forward again with
 /// the same context, and returns the reversed config's snapshot text and the CR of the second
 /// conversion.
-pub fn reverse_and_again(path: &Path, first: &Rendered) -> (String, Value) {
+pub fn reverse_and_again(path: &Path, first: &Produced) -> (String, Value) {
     let rel = relative(path);
     let loaded = Loaded::load(context_spec(&rel));
     let ctx = loaded.context();
     let cr = serde_json::to_vec(&first.objects[0]).unwrap();
     let doc = mesh_core::document::split(&cr).unwrap().remove(0);
-    let back =
-        convert::reverse_resource(&doc, &ctx).unwrap_or_else(|d| panic!("{rel}: reverse failed:\n{d}"));
-    let mut text = serde_json::to_string_pretty(&back.objects[0]).unwrap();
+    let back = pipeline::reverse(&doc, &ctx).unwrap_or_else(|d| panic!("{rel}: reverse failed:\n{d}"));
+    let mut text = serde_json::to_string_pretty(&back.objects[0].to_value().unwrap()).unwrap();
     text.push('\n');
     for w in &back.warnings {
         writeln!(text, "# {w}").unwrap();
     }
     let config = serde_json::to_vec(&back.objects[0]).unwrap();
     let doc = mesh_core::document::split(&config).unwrap().remove(0);
-    let component = convert::parse_component(&doc, Some(kind_of(&rel))).unwrap();
-    let again = convert::convert_component(component, &ctx)
+    let component = pipeline::read(&doc, kind_of(&rel)).unwrap();
+    let again = component
+        .convert(&ctx)
         .unwrap_or_else(|d| panic!("{rel}: the reversed config does not convert:\n{d}"));
-    (text, again.objects[0].clone())
+    (text, again.objects[0].to_value().unwrap())
 }

@@ -9,9 +9,10 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use mesh_core::Kind;
-use mesh_core::convert::{self, AuthContext, Component, Context, Identity, UpdateRequest};
+use mesh_core::convert::{self, AuthContext, Component, Context, Identity, Produced, UpdateRequest};
 use mesh_core::diag::Diagnostics;
 use mesh_core::lifecycle;
+use mesh_core::pipeline::{self, ReadError};
 use mesh_kube::{ApplyOptions, ObjectKey, ResourceKind, Selector, Store, StoreError};
 use serde_json::Value;
 
@@ -202,19 +203,14 @@ fn parse_config(
 ) -> Result<Component, ApiError> {
     let not_provided = || ApiError::BadRequest(format!("{kind} config is not provided"));
     let bytes = bytes.ok_or_else(not_provided)?;
-    let mut docs = mesh_core::document::split(bytes)
-        .map_err(|e| ApiError::Rejected(Diagnostics::from_iter([e.to_diagnostic()])))?;
-    let doc = match docs.len() {
-        0 => return Err(not_provided()),
-        1 => docs.remove(0),
-        n => {
-            return Err(ApiError::BadRequest(format!(
-                "{} must be one config, got {n} documents",
-                form::config_part(kind)
-            )));
-        }
-    };
-    let mut component = convert::parse_component(&doc, Some(kind)).map_err(ApiError::Rejected)?;
+    let mut component = pipeline::read_one(bytes, kind).map_err(|e| match e {
+        ReadError::Documents(0) => not_provided(),
+        ReadError::Documents(n) => ApiError::BadRequest(format!(
+            "{} must be one config, got {n} documents",
+            form::config_part(kind)
+        )),
+        ReadError::Invalid(d) => ApiError::Rejected(d),
+    })?;
     // Pulsar overwrites the config's identity with the path's.
     component.set_identity(tenant, namespace, name);
     Ok(component)
@@ -271,13 +267,17 @@ async fn write(
     Ok(())
 }
 
-fn converted(
-    state: &AppState,
-    kind: Kind,
-    r: Result<convert::Rendered, Diagnostics>,
-) -> Result<convert::Rendered, ApiError> {
+/// The objects of a conversion as the store takes them, counted in the metrics.
+fn converted(state: &AppState, kind: Kind, r: Result<Produced, Diagnostics>) -> Result<Vec<Value>, ApiError> {
     state.metrics.conversion(kind, r.is_ok());
-    r.map_err(ApiError::Rejected)
+    r.map_err(ApiError::Rejected)?
+        .objects
+        .into_iter()
+        .map(|o| {
+            o.into_value()
+                .map_err(|e| ApiError::BadRequest(format!("cannot serialize the result: {e}")))
+        })
+        .collect()
 }
 
 /// Logs a change the request made (`created`, `stopped`, ...) and answers 204, as Pulsar does.
@@ -389,14 +389,14 @@ pub(crate) async fn create(
     }
     let auth = auth_context(&state, kind, &caller, &path).await?;
     let ctx = package_context(&state, &form, auth.as_ref());
-    let rendered = converted(&state, kind, convert::convert_component(component, &ctx))?;
-    write(&state, kind, name, &rendered.objects, true).await?;
+    let objects = converted(&state, kind, component.convert(&ctx))?;
+    write(&state, kind, name, &objects, true).await?;
     Ok(done(kind, &path, "created"))
 }
 
 /// Reads a stored resource back as its config.
 fn read_back(state: &AppState, kind: Kind, key: &ObjectKey, object: &Value) -> Result<Component, ApiError> {
-    convert::reverse_component(kind, &lifecycle::as_running(object), &state.context()).map_err(|d| {
+    Component::reverse_value(kind, lifecycle::as_running(object), &state.context()).map_err(|d| {
         ApiError::Corrupt {
             what: key.to_string(),
             problems: d.errors().map(ToString::to_string).collect::<Vec<_>>().join("; "),
@@ -436,18 +436,14 @@ pub(crate) async fn update(
         new_package: form.url.is_some(),
         update_auth_data,
     };
-    let mut rendered = converted(
-        &state,
-        kind,
-        convert::update_component(&existing, &new, request, &ctx),
-    )?;
-    if let Some(cr) = rendered.objects.first_mut() {
+    let mut objects = converted(&state, kind, existing.update(&new, request, &ctx))?;
+    if let Some(cr) = objects.first_mut() {
         lifecycle::carry_over(&stored, cr);
         if !update_auth_data {
             lifecycle::keep_auth(&stored, cr);
         }
     }
-    write(&state, kind, name, &rendered.objects, false).await?;
+    write(&state, kind, name, &objects, false).await?;
     Ok(done(kind, &path, "updated"))
 }
 

@@ -1,0 +1,428 @@
+//! Documents in, objects out: the one entry point of both adapters. An adapter reads bytes
+//! (files, request bodies), hands each input to a [`Pipeline`] once, and prints or answers what
+//! comes back; every rule in between is here. Per document the text is split off, its kind is
+//! told from its top-level keys, it is read once into its type, and converted, checked or read
+//! back. Results are typed [`Object`]s, written by the one [`Renderer`].
+//!
+//! ```
+//! use mesh_core::convert::Context;
+//! use mesh_core::pipeline::{Format, Options, Pipeline, Renderer, Task};
+//! use mesh_core::worker::WorkerConfig;
+//!
+//! let worker = WorkerConfig { pulsar_functions_cluster: Some("test-pulsar".into()), ..Default::default() };
+//! let ctx = Context::new(&worker);
+//! let mut run = Pipeline::new(Options::new(Task::Convert), &ctx, Renderer::new(Format::Yaml));
+//! run.feed(br#"{"name": "wc", "className": "org.example.WordCount",
+//!               "jar": "function://public/default/wc@1", "inputs": ["in"], "output": "out"}"#);
+//! let report = run.finish();
+//! assert!(!report.has_errors());
+//! assert!(report.out.finish().starts_with("apiVersion: compute.functionmesh.io/v1alpha1\nkind: Function\n"));
+//! ```
+
+mod object;
+mod render;
+
+pub use object::Object;
+pub use render::{Format, RenderError, Renderer};
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use crate::Kind;
+use crate::convert::{self, Component, Context, PulsarComponent, for_kind};
+use crate::crd::{FunctionMesh, FunctionMeshSpec};
+use crate::detect::{DocumentKind, detect_document};
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::document::{ParseError, RawDocument};
+use crate::validate::webhook;
+
+/// What to do with each document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Task {
+    /// Pulsar configs become Function Mesh resources (`mesh convert`).
+    Convert,
+    /// Pulsar configs are converted and Function Mesh resources checked as the operator admits
+    /// them; nothing is produced (`mesh validate`).
+    Validate,
+    /// As [`Task::Validate`], and both are produced: the converted objects, and the resources
+    /// that pass, as given (`mesh apply`).
+    Admit,
+    /// Function Mesh resources are read back as Pulsar configs (`--to pulsar`).
+    Reverse,
+}
+
+/// How a [`Pipeline`] treats its inputs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// What to do.
+    pub task: Task,
+    /// The kind of every Pulsar config, instead of telling it from its keys.
+    pub kind: Option<Kind>,
+    /// Bundle every config into one `FunctionMesh` of this name.
+    pub bundle: Option<String>,
+}
+
+impl Options {
+    /// `task`, with the kind told per document and no bundle.
+    pub fn new(task: Task) -> Self {
+        Self {
+            task,
+            kind: None,
+            bundle: None,
+        }
+    }
+}
+
+/// Which document a diagnostic is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct At {
+    /// The input, counted from 0 in the order they were fed.
+    pub input: usize,
+    /// The document within the input, when the input holds several.
+    pub document: Option<usize>,
+}
+
+/// A diagnostic and where it belongs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Located {
+    /// The document, or `None` for a bundle as a whole.
+    pub at: Option<At>,
+    /// The problem is the input itself (it holds no document), so its name is the only path.
+    pub whole_input: bool,
+    /// The diagnostic, its path inside the document.
+    pub diagnostic: Diagnostic,
+}
+
+/// Where a pipeline's objects go.
+pub trait Collect {
+    /// Takes one object.
+    fn collect(&mut self, object: Object) -> Result<(), RenderError>;
+}
+
+impl Collect for Vec<Object> {
+    fn collect(&mut self, object: Object) -> Result<(), RenderError> {
+        self.push(object);
+        Ok(())
+    }
+}
+
+/// Drops every object, for runs that only check.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Discard;
+
+impl Collect for Discard {
+    fn collect(&mut self, _: Object) -> Result<(), RenderError> {
+        Ok(())
+    }
+}
+
+impl Collect for Renderer {
+    fn collect(&mut self, object: Object) -> Result<(), RenderError> {
+        self.push(&object)
+    }
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct Report<C> {
+    /// The objects, as collected.
+    pub out: C,
+    /// Every diagnostic, in input order.
+    pub diagnostics: Vec<Located>,
+    /// Documents read, an input that could not be split counting as one.
+    pub documents: usize,
+}
+
+impl<C> Report<C> {
+    /// Whether any diagnostic is an error (then nothing should be written).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.diagnostic.severity == Severity::Error)
+    }
+}
+
+/// One run over any number of inputs.
+#[derive(Debug)]
+pub struct Pipeline<'c, 'w, C> {
+    options: Options,
+    ctx: &'c Context<'w>,
+    out: C,
+    diagnostics: Vec<Located>,
+    members: Vec<(At, Component)>,
+    inputs: usize,
+    documents: usize,
+}
+
+impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
+    /// A run with `options` and `ctx` whose objects go to `out`.
+    pub fn new(options: Options, ctx: &'c Context<'w>, out: C) -> Self {
+        Self {
+            options,
+            ctx,
+            out,
+            diagnostics: Vec::new(),
+            members: Vec::new(),
+            inputs: 0,
+            documents: 0,
+        }
+    }
+
+    /// Handles one input: every document in it.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        let input = self.inputs;
+        self.inputs += 1;
+        match crate::document::split_some(bytes) {
+            Ok(docs) => {
+                let several = docs.len() > 1;
+                for (i, doc) in docs.into_iter().enumerate() {
+                    self.documents += 1;
+                    let at = At {
+                        input,
+                        document: several.then_some(i),
+                    };
+                    self.document(at, &doc);
+                }
+            }
+            Err(e) => {
+                self.documents += 1;
+                self.diagnostics.push(Located {
+                    at: Some(At {
+                        input,
+                        document: None,
+                    }),
+                    whole_input: matches!(e, ParseError::Empty),
+                    diagnostic: e.to_diagnostic(),
+                });
+            }
+        }
+    }
+
+    fn report(&mut self, at: Option<At>, diagnostics: Diagnostics) {
+        self.diagnostics
+            .extend(diagnostics.into_iter().map(|diagnostic| Located {
+                at,
+                whole_input: false,
+                diagnostic,
+            }));
+    }
+
+    fn emit(&mut self, at: Option<At>, objects: Vec<Object>) {
+        for o in objects {
+            if let Err(e) = self.out.collect(o) {
+                self.report(
+                    at,
+                    Diagnostics::from_iter([Diagnostic::error("", crate::error_chain(&e))]),
+                );
+            }
+        }
+    }
+
+    fn document(&mut self, at: At, doc: &RawDocument) {
+        let kind = match (self.options.task, self.options.kind) {
+            (Task::Reverse, _) => {
+                let r = reverse(doc, self.ctx);
+                return self.produced(at, r);
+            }
+            (Task::Convert, Some(kind)) => kind,
+            (Task::Convert, None) => match detect_document(doc) {
+                Ok(DocumentKind::Config(kind)) => kind,
+                Ok(DocumentKind::Resource(_) | DocumentKind::Mesh) => {
+                    return self.report(
+                        Some(at),
+                        one(Diagnostic::error(
+                            "kind",
+                            "this is already a Function Mesh resource; convert it back with --to pulsar",
+                        )),
+                    );
+                }
+                Err(d) => return self.report(Some(at), one(d)),
+            },
+            (Task::Validate | Task::Admit, given) => match (detect_document(doc), given) {
+                (Ok(DocumentKind::Resource(_) | DocumentKind::Mesh), _) => return self.admit(at, doc),
+                (_, Some(kind)) | (Ok(DocumentKind::Config(kind)), None) => kind,
+                (Err(d), None) => return self.report(Some(at), one(d)),
+            },
+        };
+        let component = match read(doc, kind) {
+            Ok(c) => c,
+            Err(d) => return self.report(Some(at), d),
+        };
+        if self.options.bundle.is_some() {
+            self.members.push((at, component));
+            return;
+        }
+        let r = component.convert(self.ctx);
+        self.produced(at, r);
+    }
+
+    fn produced(&mut self, at: At, r: Result<convert::Produced, Diagnostics>) {
+        match r {
+            Ok(p) => {
+                if self.options.task != Task::Validate {
+                    self.emit(Some(at), p.objects);
+                }
+                self.report(Some(at), p.warnings);
+            }
+            Err(d) => self.report(Some(at), d),
+        }
+    }
+
+    fn admit(&mut self, at: At, doc: &RawDocument) {
+        let found = admit(doc);
+        if self.options.task == Task::Admit && !found.has_errors() {
+            match doc.value() {
+                Ok(v) => self.emit(Some(at), vec![Object::Given(v)]),
+                Err(e) => self.report(Some(at), one(e.to_diagnostic())),
+            }
+        }
+        self.report(Some(at), found);
+    }
+
+    /// Ends the run: converts the bundle, if any, and returns what was produced.
+    pub fn finish(mut self) -> Report<C> {
+        if let Some(name) = self.options.bundle.take() {
+            let members = std::mem::take(&mut self.members);
+            let failed = self
+                .diagnostics
+                .iter()
+                .any(|d| d.diagnostic.severity == Severity::Error);
+            if !members.is_empty() || !failed {
+                let (places, components): (Vec<At>, Vec<Component>) = members.into_iter().unzip();
+                let (found, objects) = match convert::bundle(&name, components, self.ctx) {
+                    Ok(b) => {
+                        let mut objects = vec![Object::from(b.resource)];
+                        objects.extend(b.secrets.into_iter().map(Object::from));
+                        (b.warnings, objects)
+                    }
+                    Err(d) => (d, Vec::new()),
+                };
+                // Members that failed to read are not in the bundle: it is converted for its
+                // diagnostics, but not produced.
+                if self.options.task != Task::Validate && !failed {
+                    self.emit(None, objects);
+                }
+                self.report(None, found.own);
+                for (at, d) in places.into_iter().zip(found.members) {
+                    self.report(Some(at), d);
+                }
+            }
+        }
+        Report {
+            out: self.out,
+            diagnostics: self.diagnostics,
+            documents: self.documents,
+        }
+    }
+}
+
+fn one(d: Diagnostic) -> Diagnostics {
+    Diagnostics::from_iter([d])
+}
+
+/// Reads `doc` as the Pulsar config of `kind`.
+pub fn read(doc: &RawDocument, kind: Kind) -> Result<Component, Diagnostics> {
+    for_kind!(kind, C => doc.typed::<C>().map(Component::from))
+}
+
+/// Why a request body is not one config.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReadError {
+    /// The body holds this many documents, not one.
+    Documents(usize),
+    /// The one document is not a valid config.
+    Invalid(Diagnostics),
+}
+
+/// Reads `bytes` as exactly one Pulsar config of `kind`, as a request body must be.
+pub fn read_one(bytes: &[u8], kind: Kind) -> Result<Component, ReadError> {
+    let mut docs = crate::document::split(bytes).map_err(|e| ReadError::Invalid(one(e.to_diagnostic())))?;
+    if docs.len() != 1 {
+        return Err(ReadError::Documents(docs.len()));
+    }
+    read(&docs.remove(0), kind).map_err(ReadError::Invalid)
+}
+
+/// Checks a Function Mesh `Function`, `Source`, `Sink` or `FunctionMesh` document as the
+/// operator would admit it.
+pub fn admit(doc: &RawDocument) -> Diagnostics {
+    match detect_document(doc) {
+        Ok(DocumentKind::Resource(kind)) => for_kind!(kind, C => doc
+            .typed::<<C as PulsarComponent>::Resource>()
+            .map_or_else(|d| d, |r| C::admit(&r, webhook::Origin::Given))),
+        Ok(DocumentKind::Mesh) => doc.typed::<FunctionMesh>().err().unwrap_or_default(),
+        Ok(DocumentKind::Config(_)) => one(Diagnostic::error(
+            "",
+            "this is a Pulsar config, not a Function Mesh resource",
+        )),
+        Err(d) => one(d),
+    }
+}
+
+/// Reads a CR back as its config, its warnings and errors under `path`.
+fn reversed<C: PulsarComponent>(
+    path: &str,
+    resource: &C::Resource,
+    ctx: &Context<'_>,
+    out: &mut convert::Produced,
+    errors: &mut Diagnostics,
+) {
+    match C::reverse(resource, ctx) {
+        Ok(r) => {
+            out.objects.push(Object::Config(r.config.into()));
+            out.warnings.extend_under(path, r.warnings);
+        }
+        Err(e) => errors.extend_under(path, e),
+    }
+}
+
+/// Reads back this kind's members of a `FunctionMesh`; a member carries its identity in its pod
+/// labels.
+fn members<C: PulsarComponent>(
+    mesh: &mut FunctionMeshSpec,
+    ctx: &Context<'_>,
+    out: &mut convert::Produced,
+    errors: &mut Diagnostics,
+) {
+    for (i, spec) in C::members(mesh).take().into_iter().flatten().enumerate() {
+        let metadata = ObjectMeta {
+            labels: C::spec_pod(&spec).and_then(|p| p.labels.clone()),
+            ..ObjectMeta::default()
+        };
+        let path = format!("spec.{}[{i}]", C::KIND.plural());
+        reversed::<C>(&path, &C::resource(metadata, spec), ctx, out, errors);
+    }
+}
+
+/// Reads a Function Mesh `Function`, `Source` or `Sink` document back as its Pulsar config, or a
+/// `FunctionMesh` as the configs of its members (functions, sources, sinks).
+pub fn reverse(doc: &RawDocument, ctx: &Context<'_>) -> Result<convert::Produced, Diagnostics> {
+    let mut out = convert::Produced {
+        objects: Vec::new(),
+        warnings: Diagnostics::new(),
+    };
+    let mut errors = Diagnostics::new();
+    match detect_document(doc) {
+        Ok(DocumentKind::Resource(kind)) => for_kind!(kind, C => {
+            let resource = doc.typed::<<C as PulsarComponent>::Resource>()?;
+            reversed::<C>("", &resource, ctx, &mut out, &mut errors);
+        }),
+        Ok(DocumentKind::Mesh) => {
+            let mut mesh = doc.typed::<FunctionMesh>()?.spec;
+            members::<crate::pulsar::FunctionConfig>(&mut mesh, ctx, &mut out, &mut errors);
+            members::<crate::pulsar::SourceConfig>(&mut mesh, ctx, &mut out, &mut errors);
+            members::<crate::pulsar::SinkConfig>(&mut mesh, ctx, &mut out, &mut errors);
+        }
+        Ok(DocumentKind::Config(_)) => {
+            return Err(one(Diagnostic::error(
+                "",
+                "this is a Pulsar config, not a Function Mesh resource; convert it with --to mesh",
+            )));
+        }
+        Err(d) => return Err(one(d)),
+    }
+    if errors.has_errors() {
+        errors.extend(out.warnings);
+        return Err(errors);
+    }
+    Ok(out)
+}
