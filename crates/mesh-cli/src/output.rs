@@ -28,12 +28,13 @@ impl From<Format> for mesh_core::pipeline::Format {
 }
 
 /// Writes what `renderer` holds to `out`, JSON with a final line break.
-pub fn finish(out: &mut dyn Write, renderer: Renderer, format: Format) -> Result<(), OutputError> {
-    let mut text = renderer.finish();
+pub fn finish(out: &mut dyn Write, renderer: &Renderer, format: Format) -> Result<(), OutputError> {
+    let mut out = std::io::BufWriter::new(out);
+    renderer.write_to(&mut out).map_err(OutputError::Io)?;
     if format == Format::Json {
-        text.push('\n');
+        out.write_all(b"\n").map_err(OutputError::Io)?;
     }
-    out.write_all(text.as_bytes()).map_err(OutputError::Io)
+    out.flush().map_err(OutputError::Io)
 }
 
 /// Renders `docs` to `out` in `format`: YAML documents, or JSON (one object, or a `List`).
@@ -51,7 +52,7 @@ pub fn write_with<T: Serialize>(
     for d in docs {
         renderer.push(d)?;
     }
-    finish(out, renderer, format)
+    finish(out, &renderer, format)
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ pub fn run(
         Ok(r) => r,
         Err(status) => return status,
     };
-    match output::finish(out, renderer, format) {
+    match output::finish(out, &renderer, format) {
         Err(e) if !super::is_broken_pipe(&e) => {
             report(err, &e);
             Status::Rejected

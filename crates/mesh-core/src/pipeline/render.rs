@@ -25,17 +25,22 @@ pub enum RenderError {
     Json(#[source] serde_json::Error),
 }
 
-/// Renders objects one at a time into one text.
+/// Renders objects one at a time. Each object's text is kept on its own, sized to fit, so a
+/// long run holds about its output's size (a single growing string would, while growing, hold
+/// up to three times that), and [`Renderer::write_to`] writes it without joining.
 #[derive(Debug)]
 pub struct Renderer {
     format: Format,
-    /// YAML: the documents so far. JSON: the list's items so far, as the list holds them.
-    text: String,
+    /// One text per object: YAML documents (with the `---` before every one but the first), or
+    /// JSON items as a list holds them (after the first: with the `,` that separates them).
+    parts: Vec<String>,
     /// JSON: the first object, as written when it stays the only one.
     first: Option<String>,
-    count: usize,
     /// JSON: a `List` even for one object (or none), as `mesh list` writes.
     always_list: bool,
+    /// Where an object is written before it is copied into a part of its exact size (an
+    /// allocator may keep a shrunk string's block whole).
+    scratch: String,
 }
 
 /// How far a JSON list indents its items.
@@ -46,10 +51,10 @@ impl Renderer {
     pub fn new(format: Format) -> Self {
         Self {
             format,
-            text: String::new(),
+            parts: Vec::new(),
             first: None,
-            count: 0,
             always_list: false,
+            scratch: String::new(),
         }
     }
 
@@ -63,26 +68,25 @@ impl Renderer {
 
     /// How many objects were written.
     pub fn len(&self) -> usize {
-        self.count
+        self.parts.len() + usize::from(self.first.is_some())
     }
 
     /// Whether nothing was written.
     pub fn is_empty(&self) -> bool {
-        self.count == 0
+        self.len() == 0
     }
 
     /// Writes one more object. JSON keys come out sorted, as YAML's do.
     pub fn push<T: Serialize + ?Sized>(&mut self, object: &T) -> Result<(), RenderError> {
-        match self.format {
+        let count = self.len();
+        let part = match self.format {
             Format::Yaml => {
-                let start = self.text.len();
-                if self.count > 0 {
-                    self.text.push_str("---\n");
+                self.scratch.clear();
+                if count > 0 {
+                    self.scratch.push_str("---\n");
                 }
-                if let Err(e) = crate::yaml::append(&mut self.text, object) {
-                    self.text.truncate(start);
-                    return Err(RenderError::Yaml(e));
-                }
+                crate::yaml::append(&mut self.scratch, object).map_err(RenderError::Yaml)?;
+                self.scratch.as_str().to_owned()
             }
             Format::Json | Format::CompactJson => {
                 // Through a `Value`, whose maps are sorted.
@@ -93,58 +97,91 @@ impl Renderer {
                     serde_json::to_string(&value)
                 }
                 .map_err(RenderError::Json)?;
-                if self.count == 0 && !self.always_list {
+                if count == 0 && !self.always_list {
                     self.first = Some(item);
-                } else {
-                    if let Some(first) = self.first.take() {
-                        self.list_item(&first);
-                    }
-                    self.list_item(&item);
+                    return Ok(());
                 }
+                if let Some(first) = self.first.take() {
+                    let first = self.list_item(&first, true);
+                    self.parts.push(first);
+                }
+                self.list_item(&item, self.parts.is_empty())
             }
-        }
-        self.count += 1;
+        };
+        self.parts.push(part);
         Ok(())
     }
 
-    fn list_item(&mut self, item: &str) {
+    /// `item` as a list holds it: after a separator unless it is the first, indented when
+    /// indented JSON is written.
+    fn list_item(&self, item: &str, first: bool) -> String {
+        let mut out = String::new();
         if self.format == Format::Json {
-            if !self.text.is_empty() {
-                self.text.push_str(",\n");
+            if !first {
+                out.push_str(",\n");
             }
             // JSON strings hold no raw line breaks: every line is structure.
             for (i, line) in item.lines().enumerate() {
                 if i > 0 {
-                    self.text.push('\n');
+                    out.push('\n');
                 }
-                self.text.push_str(ITEM_INDENT);
-                self.text.push_str(line);
+                out.push_str(ITEM_INDENT);
+                out.push_str(line);
             }
         } else {
-            if !self.text.is_empty() {
-                self.text.push(',');
+            if !first {
+                out.push(',');
             }
-            self.text.push_str(item);
+            out.push_str(item);
+        }
+        out.as_str().to_owned()
+    }
+
+    /// What comes before and after the parts.
+    fn frame(&self) -> (&'static str, &'static str) {
+        match (self.format, &self.first) {
+            (Format::Yaml, _) | (_, Some(_)) => ("", ""),
+            (Format::Json, None) if self.parts.is_empty() => (
+                "{\n  \"apiVersion\": \"v1\",\n  \"items\": [],\n  \"kind\": \"List\"\n}",
+                "",
+            ),
+            (Format::Json, None) => (
+                "{\n  \"apiVersion\": \"v1\",\n  \"items\": [\n",
+                "\n  ],\n  \"kind\": \"List\"\n}",
+            ),
+            (_, None) => ("{\"apiVersion\":\"v1\",\"items\":[", "],\"kind\":\"List\"}"),
         }
     }
 
-    /// The text: YAML documents each ending in a line break; JSON without a final one.
-    pub fn finish(self) -> String {
-        match (self.format, self.first) {
-            (Format::Yaml, _) => self.text,
-            (_, Some(only)) => only,
-            (Format::Json, None) if self.count == 0 => {
-                "{\n  \"apiVersion\": \"v1\",\n  \"items\": [],\n  \"kind\": \"List\"\n}".to_owned()
-            }
-            (Format::Json, None) => format!(
-                "{{\n  \"apiVersion\": \"v1\",\n  \"items\": [\n{}\n  ],\n  \"kind\": \"List\"\n}}",
-                self.text
-            ),
-            (_, None) => format!(
-                "{{\"apiVersion\":\"v1\",\"items\":[{}],\"kind\":\"List\"}}",
-                self.text
-            ),
+    /// Writes the text to `out` piece by piece: YAML documents each ending in a line break; JSON
+    /// without a final one.
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let (head, tail) = self.frame();
+        out.write_all(head.as_bytes())?;
+        if let Some(only) = &self.first {
+            out.write_all(only.as_bytes())?;
         }
+        for p in &self.parts {
+            out.write_all(p.as_bytes())?;
+        }
+        out.write_all(tail.as_bytes())
+    }
+
+    /// The text, as [`Renderer::write_to`] writes it.
+    pub fn finish(self) -> String {
+        let (head, tail) = self.frame();
+        let mut text = String::with_capacity(
+            head.len() + tail.len() + self.parts.iter().map(String::len).sum::<usize>(),
+        );
+        text.push_str(head);
+        if let Some(only) = self.first {
+            return only;
+        }
+        for p in &self.parts {
+            text.push_str(p);
+        }
+        text.push_str(tail);
+        text
     }
 }
 
@@ -154,12 +191,17 @@ mod tests {
 
     use super::*;
 
+    /// The text, checked to be the same whether written piece by piece or joined.
     fn rendered(format: Format, docs: &[Value]) -> String {
         let mut r = Renderer::new(format);
         for d in docs {
             r.push(d).unwrap();
         }
-        r.finish()
+        let mut written = Vec::new();
+        r.write_to(&mut written).unwrap();
+        let text = r.finish();
+        assert_eq!(String::from_utf8(written).unwrap(), text);
+        text
     }
 
     /// The list is written as `serde_json` writes the `List` value, for any number of items.
