@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use mesh_http::Limits;
 
 /// Convert Pulsar Functions and IO connector configs into Function Mesh resources, validate them,
 /// and convert back.
@@ -126,20 +127,20 @@ pub struct ServeArgs {
     #[arg(long, value_name = "NAME")]
     pub cluster: Option<String>,
     /// Largest request body in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 4 * 1024 * 1024)]
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::DEFAULT.body_bytes)]
     pub max_body: usize,
     /// Requests served at once; more wait.
-    #[arg(long, value_name = "N", default_value_t = 256)]
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT.concurrency)]
     pub max_concurrency: usize,
     /// Seconds a client may take to send a request's headers.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    #[arg(long, value_name = "SECONDS", default_value_t = Limits::DEFAULT.header_read_timeout.as_secs())]
     pub header_timeout: u64,
     /// Seconds allowed for one request; also how long shutdown waits for requests in flight.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    #[arg(long, value_name = "SECONDS", default_value_t = Limits::DEFAULT.request_timeout.as_secs())]
     pub request_timeout: u64,
     /// Seconds a client may take to send a request's body (read before the request takes a
     /// concurrency slot, so slow senders cannot hold the slots).
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    #[arg(long, value_name = "SECONDS", default_value_t = Limits::DEFAULT.body_read_timeout.as_secs())]
     pub body_timeout: u64,
     /// Log lines as text or JSON (filter with `MESH_LOG`, e.g. `MESH_LOG=debug`; default info).
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]

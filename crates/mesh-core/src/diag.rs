@@ -6,8 +6,9 @@
 use std::fmt;
 use std::fmt::Write as _;
 
-/// How serious a [`Diagnostic`] is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// How serious a [`Diagnostic`] is; `error` or `warning` in JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The input is rejected.
     Error,
@@ -24,8 +25,9 @@ impl fmt::Display for Severity {
     }
 }
 
-/// One problem, located by a field path such as `inputs[0]` or `spec.input.topics[0]`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// One problem, located by a field path such as `inputs[0]` or `spec.input.topics[0]`; in JSON
+/// `{"severity", "path", "message"}`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
@@ -87,7 +89,8 @@ pub fn join(prefix: &str, rest: &str) -> String {
 }
 
 /// An ordered collection of diagnostics.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
 pub struct Diagnostics(Vec<Diagnostic>);
 
 impl Diagnostics {

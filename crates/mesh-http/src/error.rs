@@ -51,19 +51,6 @@ pub enum ApiError {
     Store(#[source] StoreError),
 }
 
-/// Diagnostics as JSON: severity, path, message.
-pub(crate) fn diagnostics(d: &Diagnostics) -> serde_json::Value {
-    d.iter()
-        .map(|d| {
-            json!({
-                "severity": if d.severity == mesh_core::diag::Severity::Error { "error" } else { "warning" },
-                "path": d.path,
-                "message": d.message,
-            })
-        })
-        .collect()
-}
-
 impl ApiError {
     /// The HTTP status of the error.
     pub fn status(&self) -> StatusCode {
@@ -112,7 +99,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         let body = match &self {
-            Self::Rejected(d) => json!({"reason": self.reason(), "diagnostics": diagnostics(d)}),
+            Self::Rejected(d) => json!({"reason": self.reason(), "diagnostics": d}),
             _ => json!({"reason": self.reason()}),
         };
         if status.is_server_error() {

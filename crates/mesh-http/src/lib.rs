@@ -102,15 +102,21 @@ pub struct Limits {
     pub body_read_timeout: Duration,
 }
 
+impl Limits {
+    /// The defaults, also those of `mesh serve`'s flags: 4 MiB bodies, 256 requests at once, a
+    /// minute per request, 10 seconds for the headers and 30 for the body.
+    pub const DEFAULT: Self = Self {
+        body_bytes: 4 * 1024 * 1024,
+        concurrency: 256,
+        request_timeout: Duration::from_mins(1),
+        header_read_timeout: Duration::from_secs(10),
+        body_read_timeout: Duration::from_secs(30),
+    };
+}
+
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            body_bytes: 4 * 1024 * 1024,
-            concurrency: 256,
-            request_timeout: Duration::from_mins(1),
-            header_read_timeout: Duration::from_secs(10),
-            body_read_timeout: Duration::from_secs(30),
-        }
+        Self::DEFAULT
     }
 }
 

@@ -110,7 +110,7 @@ pub(crate) async fn validate(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let produced = convert_body(&state, &q, &body, &kind_name)?;
-    Ok(axum::Json(json!({"diagnostics": crate::error::diagnostics(&produced.warnings)})).into_response())
+    Ok(axum::Json(json!({"diagnostics": produced.warnings})).into_response())
 }
 
 /// `GET /mesh/v1/crds`.

@@ -167,6 +167,21 @@ impl WorkerConfig {
         }
     }
 
+    /// Whether the admin API of `kind` is on (`functionsWorkerServiceCustomConfigs`'
+    /// `functionEnabled`, `sourceEnabled`, `sinkEnabled`; default true).
+    pub fn api_enabled(&self, kind: crate::Kind) -> bool {
+        self.functions_worker_service_custom_configs
+            .as_ref()
+            .is_none_or(|c| c.enabled(kind))
+    }
+
+    /// Whether package uploads are accepted (`uploadEnabled`; default false).
+    pub fn upload_enabled(&self) -> bool {
+        self.functions_worker_service_custom_configs
+            .as_ref()
+            .is_some_and(CustomConfig::upload_enabled)
+    }
+
     /// Whether functions forward source message properties (Pulsar's default: true).
     pub fn forwards_source_message_property(&self) -> bool {
         self.forward_source_message_property.unwrap_or(true)

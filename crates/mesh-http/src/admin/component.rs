@@ -49,12 +49,7 @@ impl Action {
 
 /// The worker service's answer when the API of `kind` is switched off.
 fn enabled(state: &AppState, kind: Kind) -> Result<(), ApiError> {
-    let on = state
-        .worker
-        .functions_worker_service_custom_configs
-        .as_ref()
-        .is_none_or(|c| c.enabled(kind));
-    if on {
+    if state.worker.api_enabled(kind) {
         Ok(())
     } else {
         Err(ApiError::BadRequest(format!("{kind} API is disabled")))
@@ -221,12 +216,7 @@ fn refuse_upload(state: &AppState, form: &Form) -> Result<(), ApiError> {
     if !form.data || form.url.is_some() {
         return Ok(());
     }
-    let upload_enabled = state
-        .worker
-        .functions_worker_service_custom_configs
-        .as_ref()
-        .is_some_and(mesh_core::worker::CustomConfig::upload_enabled);
-    Err(ApiError::BadRequest(if upload_enabled {
+    Err(ApiError::BadRequest(if state.worker.upload_enabled() {
         "uploading package to mesh worker service is not supported yet.".to_owned()
     } else {
         "Uploading Jar File is not enabled".to_owned()
