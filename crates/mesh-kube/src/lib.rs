@@ -11,6 +11,7 @@
 
 mod any;
 mod cluster;
+pub mod components;
 mod directory;
 mod error;
 mod object;

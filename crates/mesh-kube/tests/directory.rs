@@ -3,16 +3,40 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use mesh_kube::{Applied, ApplyOptions, Directory, ObjectKey, ResourceKind, Selector, Store, StoreError};
 use serde_json::{Value, json};
 
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mesh-kube-dir-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+/// A scratch directory, removed when the test ends (also when it fails).
+struct Scratch(tempfile::TempDir);
+
+impl std::ops::Deref for Scratch {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<std::path::Path> for Scratch {
+    fn as_ref(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Scratch {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.path().as_os_str()
+    }
+}
+
+fn temp(name: &str) -> Scratch {
+    Scratch(
+        tempfile::Builder::new()
+            .prefix(&format!("mesh-kube-{name}-"))
+            .tempdir()
+            .unwrap(),
+    )
 }
 
 fn function(name: &str, tenant: &str, replicas: i32) -> Value {
@@ -431,7 +455,7 @@ async fn opening_a_store_removes_what_crashed_writers_left_and_nothing_else() {
         .unwrap();
     held.lock().unwrap();
 
-    let spec = mesh_kube::StoreSpec::Dir(dir.clone());
+    let spec = mesh_kube::StoreSpec::Dir(dir.to_path_buf());
     mesh_kube::AnyStore::open(&spec, &mesh_kube::ClusterOptions::default())
         .await
         .unwrap();

@@ -7,6 +7,7 @@ use std::time::Duration;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use mesh_core::pipeline::{Object, Renderer};
+use mesh_kube::components::{self, Found, Wanted};
 use mesh_kube::{
     AnyStore, Applied, ApplyOptions, ClusterOptions, ObjectKey, ResourceKind, Selector, Store, StoreError,
 };
@@ -58,13 +59,6 @@ fn with_store(
     })
 }
 
-/// The apply order: secrets first, then components, then meshes.
-fn order(o: &Value) -> usize {
-    ResourceKind::from_object(o)
-        .and_then(|k| ResourceKind::ALL.iter().position(|x| *x == k))
-        .unwrap_or(usize::MAX)
-}
-
 /// `mesh apply`.
 pub fn apply(args: &ApplyArgs, stdin: &mut dyn Read, err: &mut dyn Write) -> Status {
     if args.convert.to == Target::Pulsar {
@@ -90,7 +84,7 @@ pub fn apply(args: &ApplyArgs, stdin: &mut dyn Read, err: &mut dyn Write) -> Sta
             return Status::Rejected;
         }
     };
-    objects.sort_by_key(order);
+    objects.sort_by_key(components::apply_order);
     let options = ApplyOptions {
         dry_run: args.dry_run,
         force_conflicts: args.force_conflicts,
@@ -169,23 +163,36 @@ fn selector(
     })
 }
 
-/// The one resource `args` names.
+/// The one resource `args` names ([`components::find`]: by its computed name when `-n` and
+/// `--cluster` are given, else by its labels).
 async fn find(store: &AnyStore, args: &ObjectArgs) -> Result<Value, String> {
-    let kind = ResourceKind::of(args.kind.into());
+    let kind = args.kind.into();
     let sel = selector(Some(&args.name), true, args.cluster.as_ref(), &args.store)?;
-    let mut found = store
-        .list(kind, &sel)
+    let (Some(tenant), Some(namespace), Some(name)) = (&sel.tenant, &sel.pulsar_namespace, &sel.component)
+    else {
+        return Err(format!("`{}` is not tenant/namespace/name", args.name));
+    };
+    let wanted = Wanted {
+        kind,
+        tenant,
+        namespace,
+        name,
+        k8s_namespace: sel.namespace.as_deref(),
+        cluster: sel.cluster.as_deref(),
+    };
+    match components::find(store, &wanted)
         .await
-        .map_err(|e| mesh_core::error_chain(&e))?;
-    match found.len() {
-        0 => Err(StoreError::NotFound {
-            kind: kind.as_str().to_owned(),
+        .map_err(|e| mesh_core::error_chain(&e))?
+    {
+        Found::Missing => Err(StoreError::NotFound {
+            kind: ResourceKind::of(kind).as_str().to_owned(),
             name: args.name.clone(),
         }
         .to_string()),
-        1 => Ok(found.remove(0)),
-        n => Err(format!(
-            "{n} resources are {kind} {}: name the cluster (--cluster) or the Kubernetes namespace (-n)",
+        Found::One(_, v) => Ok(v),
+        Found::Several(n) => Err(format!(
+            "{n} resources are {} {}: name the cluster (--cluster) or the Kubernetes namespace (-n)",
+            ResourceKind::of(kind).as_str(),
             args.name
         )),
     }

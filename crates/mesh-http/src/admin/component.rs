@@ -13,6 +13,7 @@ use mesh_core::convert::{self, AuthContext, Component, Context, Identity, Produc
 use mesh_core::diag::Diagnostics;
 use mesh_core::lifecycle;
 use mesh_core::pipeline::{self, ReadError};
+use mesh_kube::components::{self, Found, Wanted};
 use mesh_kube::{ApplyOptions, ObjectKey, ResourceKind, Selector, Store, StoreError};
 use serde_json::Value;
 
@@ -113,51 +114,46 @@ fn located(state: &AppState, kind: Kind, tenant: &str, namespace: &str, name: &s
     convert::locate(id, &state.context())
 }
 
+/// The component as the store searches for it: the Kubernetes namespace is always known here,
+/// the cluster when the worker config or the context names it.
+fn wanted<'a>(
+    kind: Kind,
+    (tenant, namespace, name): (&'a str, &'a str, &'a str),
+    at: &'a convert::Location,
+) -> Wanted<'a> {
+    Wanted {
+        kind,
+        tenant,
+        namespace,
+        name,
+        k8s_namespace: Some(&at.namespace),
+        cluster: at.cluster.as_deref(),
+    }
+}
+
 /// The store key of the resource of `kind` for the Pulsar name, when the cluster is known (the
 /// object name is then computed, not searched for).
 fn known_key(state: &AppState, kind: Kind, tenant: &str, namespace: &str, name: &str) -> Option<ObjectKey> {
     let at = located(state, kind, tenant, namespace, name);
-    at.name.map(|object_name| ObjectKey {
-        kind: ResourceKind::of(kind),
-        namespace: at.namespace,
-        name: object_name,
-    })
+    wanted(kind, (tenant, namespace, name), &at).key()
 }
 
-/// Finds the resource of `kind` for the Pulsar name: by its object name when the cluster is
-/// known, else by the identity labels.
+/// Finds the resource of `kind` for the Pulsar name ([`components::find`]).
 async fn lookup(
     state: &AppState,
     kind: Kind,
     tenant: &str,
     namespace: &str,
     name: &str,
-) -> Result<Option<Value>, ApiError> {
+) -> Result<Option<(ObjectKey, Value)>, ApiError> {
     let at = located(state, kind, tenant, namespace, name);
-    let rkind = ResourceKind::of(kind);
-    if let Some(key) = known_key(state, kind, tenant, namespace, name) {
-        return match state.store.get(&key).await {
-            Ok(v) => Ok(Some(v)),
-            Err(StoreError::NotFound { .. }) => Ok(None),
-            Err(e) => Err(store_error(state, e)),
-        };
-    }
-    let selector = Selector {
-        namespace: Some(at.namespace),
-        tenant: Some(tenant.to_owned()),
-        pulsar_namespace: Some(namespace.to_owned()),
-        component: Some(name.to_owned()),
-        ..Selector::default()
-    };
-    let mut found = state
-        .store
-        .list(rkind, &selector)
+    let found = components::find(&state.store, &wanted(kind, (tenant, namespace, name), &at))
         .await
         .map_err(|e| store_error(state, e))?;
-    match found.len() {
-        0 => Ok(None),
-        1 => Ok(found.pop()),
-        n => Err(ApiError::BadRequest(format!(
+    match found {
+        Found::Missing => Ok(None),
+        Found::One(key, object) => Ok(Some((key, object))),
+        Found::Several(n) => Err(ApiError::BadRequest(format!(
             "{n} resources are {kind} {tenant}/{namespace}/{name} in different clusters: give mesh serve a worker config that names the cluster"
         ))),
     }
@@ -169,11 +165,9 @@ async fn find(
     kind: Kind,
     (tenant, namespace, name): &(String, String, String),
 ) -> Result<(ObjectKey, Value), ApiError> {
-    let object = lookup(state, kind, tenant, namespace, name)
+    lookup(state, kind, tenant, namespace, name)
         .await?
-        .ok_or_else(|| ApiError::NotFound(missing(kind, name)))?;
-    let key = ObjectKey::of(&object, state.store.default_namespace()).map_err(|e| store_error(state, e))?;
-    Ok((key, object))
+        .ok_or_else(|| ApiError::NotFound(missing(kind, name)))
 }
 
 /// The kind of component that has the Pulsar name, if any.
@@ -183,7 +177,7 @@ async fn existing_kind(
     namespace: &str,
     name: &str,
 ) -> Result<Option<Kind>, ApiError> {
-    for kind in [Kind::Function, Kind::Source, Kind::Sink] {
+    for kind in Kind::ALL {
         if lookup(state, kind, tenant, namespace, name).await?.is_some() {
             return Ok(Some(kind));
         }
@@ -223,8 +217,8 @@ fn refuse_upload(state: &AppState, form: &Form) -> Result<(), ApiError> {
     }))
 }
 
-/// Writes the converted objects: the CR (created, or applied over the stored one) and then the
-/// Secrets it refers to.
+/// Writes the converted objects ([`components::write`]): a create writes nothing when the
+/// component exists by then.
 async fn write(
     state: &AppState,
     kind: Kind,
@@ -232,29 +226,13 @@ async fn write(
     objects: &[Value],
     create: bool,
 ) -> Result<(), ApiError> {
-    let Some((cr, secrets)) = objects.split_first() else {
-        return Ok(());
-    };
-    let written = if create {
-        state.store.create(cr, WRITE).await
-    } else {
-        state.store.apply(cr, WRITE).await.map(|_| ())
-    };
-    match written {
-        Ok(()) => {}
+    match components::write(&state.store, objects, create, WRITE).await {
+        Ok(()) => Ok(()),
         Err(StoreError::AlreadyExists { .. }) => {
-            return Err(ApiError::BadRequest(format!("{kind} {name} already exists")));
+            Err(ApiError::BadRequest(format!("{kind} {name} already exists")))
         }
-        Err(e) => return Err(store_error(state, e)),
+        Err(e) => Err(store_error(state, e)),
     }
-    for s in secrets {
-        state
-            .store
-            .apply(s, WRITE)
-            .await
-            .map_err(|e| store_error(state, e))?;
-    }
-    Ok(())
 }
 
 /// The objects of a conversion as the store takes them, counted in the metrics.
@@ -405,14 +383,13 @@ pub(crate) async fn update(
     let (tenant, namespace, name) = &path;
     guard(&state, kind, &caller, (tenant, namespace, Some(name))).await?;
     let form = form::read(kind, body).await?;
-    let Some(stored) = lookup(&state, kind, tenant, namespace, name).await? else {
+    let Some((key, stored)) = lookup(&state, kind, tenant, namespace, name).await? else {
         // Pulsar: a name nobody has is a bad request, a name another kind has is not found.
         return Err(match existing_kind(&state, tenant, namespace, name).await? {
             Some(_) => ApiError::NotFound(missing(kind, name)),
             None => ApiError::BadRequest(missing(kind, name)),
         });
     };
-    let key = ObjectKey::of(&stored, state.store.default_namespace()).map_err(|e| store_error(&state, e))?;
     let new = submitted(&state, kind, &form, &path)?;
     let existing = read_back(&state, kind, &key, &stored)?;
     let update_auth_data = form.update_options.update_auth_data;
