@@ -23,6 +23,7 @@ pub mod crd;
 pub mod detect;
 pub mod diag;
 pub mod document;
+pub mod identity;
 mod kind;
 pub mod lifecycle;
 pub mod pipeline;

@@ -183,7 +183,7 @@ fn split_suffix(s: &str) -> Option<(&str, f64)> {
 
 /// The value of a quantity in base units (cores, bytes), or `None` when it is not a quantity.
 pub fn parse_quantity(s: &str) -> Option<f64> {
-    if !crate::validate::k8s::is_quantity(s.trim()) {
+    if !is_quantity(s.trim()) {
         return None;
     }
     let (number, factor) = split_suffix(s)?;
@@ -211,7 +211,7 @@ pub fn parse_bytes(s: &str) -> Option<i64> {
 /// (`300m` is exactly 0.3, not `300 × 0.001`), so what [`cpu`] writes reads back unchanged.
 pub fn parse_exact(s: &str) -> Option<f64> {
     let s = s.trim();
-    if !crate::validate::k8s::is_quantity(s) {
+    if !is_quantity(s) {
         return None;
     }
     let (number, factor) = split_suffix(s)?;
@@ -233,9 +233,56 @@ pub fn parse_exact(s: &str) -> Option<f64> {
     format!("{number}e{exponent}").parse().ok()
 }
 
+/// Whether `s` matches the Kubernetes quantity syntax (`500m`, `1Gi`, `1e3`, `0.5`).
+pub fn is_quantity(s: &str) -> bool {
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let digits_end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (number, suffix) = s.split_at(digits_end);
+    let number_ok = match number.split_once('.') {
+        None => !number.is_empty(),
+        Some((a, b)) => !(b.contains('.') || a.is_empty() && b.is_empty()),
+    };
+    if !number_ok {
+        return false;
+    }
+    match suffix {
+        "" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi"
+        | "Ei" => true,
+        e if e.starts_with(['e', 'E']) => {
+            let exp = &e[1..];
+            let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+            !exp.is_empty() && exp.chars().all(|c| c.is_ascii_digit())
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quantities() {
+        for ok in [
+            "1",
+            "500m",
+            "1Gi",
+            "0.5",
+            ".5",
+            "1e3",
+            "1E-3",
+            "+2",
+            "1181116006",
+            "1126400k",
+        ] {
+            assert!(is_quantity(ok), "{ok}");
+        }
+        for bad in ["", "1.2.3", "1Gb", "m", "1e", "abc", "1 Gi"] {
+            assert!(!is_quantity(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn cpu_matches_the_worker_service() {

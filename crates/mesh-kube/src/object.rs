@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use mesh_core::identity::Claim;
 use serde_json::Value;
 
 use crate::StoreError;
@@ -163,46 +164,38 @@ pub struct Selector {
     pub component: Option<String>,
 }
 
-/// The value of an object's reserved claim `compute.functionmesh.io/pulsar-<claim>` (`cluster`,
-/// `tenant`, `namespace` or `component`).
-pub fn claim<'a>(object: &'a Value, claim: &str) -> Option<&'a str> {
-    object
-        .pointer(&format!(
-            "/metadata/labels/compute.functionmesh.io~1pulsar-{claim}"
-        ))
-        .and_then(Value::as_str)
+/// The value of an object's reserved claim (its `compute.functionmesh.io/pulsar-<claim>` label).
+pub fn claim(object: &Value, claim: Claim) -> Option<&str> {
+    object.get("metadata")?.get("labels")?.get(claim.key())?.as_str()
 }
 
 impl Selector {
     /// What selects the component of `object`: its namespace and its reserved claims, which
     /// its pods carry too.
     pub fn of_object(object: &Value) -> Self {
-        let get = |c: &str| claim(object, c).map(str::to_owned);
+        let get = |c: Claim| claim(object, c).map(str::to_owned);
         Self {
             namespace: object
                 .pointer("/metadata/namespace")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
-            cluster: get("cluster"),
-            tenant: get("tenant"),
-            pulsar_namespace: get("namespace"),
-            component: get("component"),
+            cluster: get(Claim::Cluster),
+            tenant: get(Claim::Tenant),
+            pulsar_namespace: get(Claim::Namespace),
+            component: get(Claim::Component),
         }
     }
 
     /// The reserved labels the selector requires.
-    pub fn labels(&self) -> Vec<(String, &str)> {
+    pub fn labels(&self) -> Vec<(&'static str, &str)> {
         [
-            ("cluster", &self.cluster),
-            ("tenant", &self.tenant),
-            ("namespace", &self.pulsar_namespace),
-            ("component", &self.component),
+            (Claim::Cluster, &self.cluster),
+            (Claim::Tenant, &self.tenant),
+            (Claim::Namespace, &self.pulsar_namespace),
+            (Claim::Component, &self.component),
         ]
         .into_iter()
-        .filter_map(|(claim, v)| {
-            v.as_deref()
-                .map(|v| (format!("compute.functionmesh.io/pulsar-{claim}"), v))
-        })
+        .filter_map(|(claim, v)| v.as_deref().map(|v| (claim.key(), v)))
         .collect()
     }
 
@@ -226,9 +219,7 @@ impl Selector {
                     .collect()
             })
             .unwrap_or_default();
-        self.labels()
-            .iter()
-            .all(|(k, v)| labels.get(k.as_str()) == Some(v))
+        self.labels().iter().all(|(k, v)| labels.get(*k) == Some(v))
     }
 }
 

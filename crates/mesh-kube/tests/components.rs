@@ -122,7 +122,7 @@ async fn a_create_that_loses_writes_nothing_and_an_update_writes_secrets_first()
     assert_eq!(names, ["first-token"], "the losing create wrote its Secret");
 
     // An update applies Secrets before the CR that refers to them.
-    let mut objects = vec![
+    let mut objects = [
         function("east", "wc"),
         secret("b"),
         json!({"apiVersion": "compute.functionmesh.io/v1alpha1", "kind": "FunctionMesh"}),

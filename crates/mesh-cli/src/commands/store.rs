@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use mesh_core::identity::Claim;
 use mesh_core::pipeline::{Object, Renderer};
 use mesh_kube::components::{self, Found, Wanted};
 use mesh_kube::{
@@ -248,7 +249,7 @@ pub fn delete(args: &ObjectArgs, err: &mut dyn Write) -> Status {
     })
 }
 
-fn label<'a>(o: &'a Value, claim: &str) -> &'a str {
+fn label(o: &Value, claim: Claim) -> &str {
     mesh_kube::claim(o, claim).unwrap_or("")
 }
 
@@ -294,9 +295,9 @@ pub fn list(args: &ListArgs, out: &mut dyn Write, err: &mut dyn Write) -> Status
                         "{}\t{}\t{}/{}/{}\t{replicas}",
                         meta("namespace"),
                         meta("name"),
-                        label(o, "tenant"),
-                        label(o, "namespace"),
-                        label(o, "component")
+                        label(o, Claim::Tenant),
+                        label(o, Claim::Namespace),
+                        label(o, Claim::Component)
                     );
                 }
                 out.write_all(text.as_bytes()).map_err(output::OutputError::Io)

@@ -271,15 +271,23 @@ pub fn reserved_claims(id: Identity<'_>, cluster: &str) -> BTreeMap<String, Stri
 
 /// The reserved claims as key and value, borrowed.
 fn reserved_pairs<'a>(id: Identity<'a>, cluster: &'a str) -> [(&'static str, &'a str); 8] {
+    use crate::identity::Claim;
+    let value = |c: Claim| match c {
+        Claim::Cluster => cluster,
+        Claim::Tenant => id.tenant,
+        Claim::Namespace => id.namespace,
+        Claim::Component => id.name,
+    };
+    let [a, b, c, d] = Claim::ALL;
     [
-        ("compute.functionmesh.io/pulsar-cluster", cluster),
-        ("pulsar-cluster", cluster),
-        ("compute.functionmesh.io/pulsar-tenant", id.tenant),
-        ("pulsar-tenant", id.tenant),
-        ("compute.functionmesh.io/pulsar-namespace", id.namespace),
-        ("pulsar-namespace", id.namespace),
-        ("compute.functionmesh.io/pulsar-component", id.name),
-        ("pulsar-component", id.name),
+        (a.key(), value(a)),
+        (a.legacy_key(), value(a)),
+        (b.key(), value(b)),
+        (b.legacy_key(), value(b)),
+        (c.key(), value(c)),
+        (c.legacy_key(), value(c)),
+        (d.key(), value(d)),
+        (d.legacy_key(), value(d)),
     ]
 }
 

@@ -1,7 +1,7 @@
 //! `FunctionConfig` -> `Function`.
 
 use super::common::{self, Identity, non_empty};
-use super::io;
+use super::topics;
 use super::{Context, Converted, Outcome, finish};
 use crate::Kind;
 use crate::crd::{
@@ -116,7 +116,7 @@ pub fn function(config: FunctionConfig, ctx: &Context<'_>) -> Outcome<Function> 
         timeout,
         auto_ack: Some(c.auto_ack.unwrap_or(true)),
         max_message_retry: retries,
-        processing_guarantee: io::guarantee(c.processing_guarantees),
+        processing_guarantee: topics::guarantee(c.processing_guarantees),
         retain_ordering: Some(c.retain_ordering.unwrap_or(false)),
         retain_key_ordering: Some(c.retain_key_ordering.unwrap_or(false)),
         dead_letter_topic: retries.and(non_empty(c.dead_letter_topic.as_ref()).map(str::to_owned)),
@@ -127,7 +127,7 @@ pub fn function(config: FunctionConfig, ctx: &Context<'_>) -> Outcome<Function> 
         runtime_flags: non_empty(c.runtime_flags.as_ref()).map(str::to_owned),
         subscription_name: non_empty(c.sub_name.as_ref()).map(str::to_owned),
         cleanup_subscription: Some(c.cleanup_subscription.unwrap_or(true)),
-        subscription_position: Some(io::position(c.subscription_position)),
+        subscription_position: Some(topics::position(c.subscription_position)),
         skip_to_latest: c.skip_to_latest,
         pod: Some(pod),
         window_config: c.window_config.as_ref().map(|w| WindowConfig {
@@ -205,8 +205,8 @@ fn package_url(c: &FunctionConfig, ctx: &Context<'_>, d: &mut Diagnostics) -> Op
 }
 
 fn input(c: &FunctionConfig, cro: &CustomRuntimeOptions, d: &mut Diagnostics) -> InputConf {
-    let specs = io::source_specs(
-        &io::InputSources {
+    let specs = topics::source_specs(
+        &topics::InputSources {
             inputs: c.inputs.as_ref(),
             pattern: c.topics_pattern.as_ref(),
             serde: ("customSerdeInputs", c.custom_serde_inputs.as_ref()),
@@ -246,7 +246,7 @@ fn output(c: &FunctionConfig, cro: &CustomRuntimeOptions, d: &mut Diagnostics) -
         topic: topic.map(str::to_owned),
         sink_serde_class_name: non_empty(c.output_serde_class_name.as_ref()).map(str::to_owned),
         sink_schema_type: non_empty(c.output_schema_type.as_ref()).map(str::to_owned),
-        producer_conf: Some(io::producer(
+        producer_conf: Some(topics::producer(
             c.producer_config.as_ref(),
             c.batch_builder.as_ref(),
             d,

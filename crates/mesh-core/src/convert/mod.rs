@@ -25,11 +25,11 @@ mod common;
 mod component;
 mod connector;
 mod function;
-mod io;
 pub mod naming;
 pub mod reverse;
 mod sink;
 mod source;
+mod topics;
 
 pub use auth::{AuthContext, OAUTH2_PLUGIN, TOKEN_PLUGIN};
 pub use bundle::{Bundle, BundleDiagnostics, bundle};

@@ -1,7 +1,7 @@
 //! `SinkConfig` -> `Sink`.
 
 use super::common::{self, non_empty};
-use super::{Context, Converted, Outcome, connector, finish, io};
+use super::{Context, Converted, Outcome, connector, finish, topics};
 use crate::Kind;
 use crate::crd::{InputConf, Sink, SinkSpec};
 use crate::diag::Diagnostics;
@@ -53,8 +53,8 @@ pub fn sink(config: SinkConfig, ctx: &Context<'_>) -> Outcome<Sink> {
         &mut d,
     );
 
-    let mut specs = io::source_specs(
-        &io::InputSources {
+    let mut specs = topics::source_specs(
+        &topics::InputSources {
             inputs: c.inputs.as_ref(),
             pattern: c.topics_pattern.as_ref(),
             serde: ("topicToSerdeClassName", c.topic_to_serde_class_name.as_ref()),
@@ -123,14 +123,14 @@ pub fn sink(config: SinkConfig, ctx: &Context<'_>) -> Outcome<Sink> {
         ),
         auto_ack: Some(c.auto_ack.unwrap_or(true)),
         max_message_retry: retries,
-        processing_guarantee: io::guarantee(c.processing_guarantees),
+        processing_guarantee: topics::guarantee(c.processing_guarantees),
         retain_ordering: Some(c.retain_ordering.unwrap_or(false)),
         retain_key_ordering: Some(c.retain_key_ordering.unwrap_or(false)),
         dead_letter_topic: retries.and(non_empty(c.dead_letter_topic.as_ref()).map(str::to_owned)),
         runtime_flags: non_empty(c.runtime_flags.as_ref()).map(str::to_owned),
         subscription_name: non_empty(c.source_subscription_name.as_ref()).map(str::to_owned),
         cleanup_subscription: Some(c.cleanup_subscription.unwrap_or(true)),
-        subscription_position: Some(io::position(c.source_subscription_position)),
+        subscription_position: Some(topics::position(c.source_subscription_position)),
         pod: Some(base.pod),
         pulsar: Some(base.pulsar),
         java: resolved.java,

@@ -1,7 +1,7 @@
 //! `SourceConfig` -> `Source`.
 
 use super::common::{self, non_empty};
-use super::{Context, Converted, Outcome, connector, finish, io};
+use super::{Context, Converted, Outcome, connector, finish, topics};
 use crate::Kind;
 use crate::crd::{BatchSourceConfig, OutputConf, Source, SourceSpec};
 use crate::diag::Diagnostics;
@@ -55,7 +55,7 @@ pub fn source(config: SourceConfig, ctx: &Context<'_>) -> Outcome<Source> {
         topic: non_empty(c.topic_name.as_ref()).map(str::to_owned),
         sink_serde_class_name: serde,
         sink_schema_type: schema,
-        producer_conf: Some(io::producer(
+        producer_conf: Some(topics::producer(
             c.producer_config.as_ref(),
             c.batch_builder.as_ref(),
             &mut d,
@@ -79,7 +79,7 @@ pub fn source(config: SourceConfig, ctx: &Context<'_>) -> Outcome<Source> {
         source_config: Some(c.configs.take().unwrap_or_default()),
         resources: Some(common::resources(c.resources.as_ref(), &base.custom)),
         secrets_map: common::secrets_map(c.secrets.as_ref()),
-        processing_guarantee: io::guarantee(c.processing_guarantees),
+        processing_guarantee: topics::guarantee(c.processing_guarantees),
         runtime_flags: non_empty(c.runtime_flags.as_ref()).map(str::to_owned),
         volume_mounts: base.custom.volume_mounts.clone().filter(|v| !v.is_empty()),
         forward_source_message_property: Some(true),

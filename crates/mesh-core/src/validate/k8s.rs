@@ -95,32 +95,6 @@ pub fn dns_label_problem(s: &str) -> Option<String> {
 /// The image pull policies Kubernetes knows.
 pub const IMAGE_PULL_POLICIES: [&str; 3] = ["Always", "IfNotPresent", "Never"];
 
-/// Whether `s` matches the Kubernetes quantity syntax (`500m`, `1Gi`, `1e3`, `0.5`).
-pub fn is_quantity(s: &str) -> bool {
-    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let digits_end = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
-    let (number, suffix) = s.split_at(digits_end);
-    let number_ok = match number.split_once('.') {
-        None => !number.is_empty(),
-        Some((a, b)) => !(b.contains('.') || a.is_empty() && b.is_empty()),
-    };
-    if !number_ok {
-        return false;
-    }
-    match suffix {
-        "" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi"
-        | "Ei" => true,
-        e if e.starts_with(['e', 'E']) => {
-            let exp = &e[1..];
-            let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
-            !exp.is_empty() && exp.chars().all(|c| c.is_ascii_digit())
-        }
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,26 +126,5 @@ mod tests {
         assert!(dns_label_problem("1abc").is_some());
         assert_eq!(subdomain_problem("a.b-c"), None);
         assert!(subdomain_problem("A").is_some());
-    }
-
-    #[test]
-    fn quantities() {
-        for ok in [
-            "1",
-            "500m",
-            "1Gi",
-            "0.5",
-            ".5",
-            "1e3",
-            "1E-3",
-            "+2",
-            "1181116006",
-            "1126400k",
-        ] {
-            assert!(is_quantity(ok), "{ok}");
-        }
-        for bad in ["", "1.2.3", "1Gb", "m", "1e", "abc", "1 Gi"] {
-            assert!(!is_quantity(bad), "{bad}");
-        }
     }
 }

@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::ResourceRequirements;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use super::k8s::{MAX_CR_NAME, is_quantity, label_key_problem, label_value_problem};
+use super::k8s::{MAX_CR_NAME, label_key_problem, label_value_problem};
 use super::topic::is_valid_operator;
 use crate::Kind;
 use crate::crd::{
@@ -15,6 +15,7 @@ use crate::crd::{
     ProcessingGuarantee, PulsarMessaging, PythonRuntime, Sink, Source, WindowConfig,
 };
 use crate::diag::{Diagnostics, join};
+use crate::quantity::is_quantity;
 use crate::quantity::parse_quantity;
 
 /// Who wrote the resource being checked.

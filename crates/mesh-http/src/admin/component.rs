@@ -463,7 +463,7 @@ pub(crate) async fn list(
         .map_err(|e| store_error(&state, e))?;
     let names: BTreeSet<String> = objects
         .iter()
-        .filter_map(|o| mesh_kube::claim(o, "component").map(str::to_owned))
+        .filter_map(|o| mesh_kube::claim(o, mesh_core::identity::Claim::Component).map(str::to_owned))
         .collect();
     Ok(Json(names.into_iter().collect()))
 }

@@ -14,6 +14,7 @@ use crate::convert::Context;
 use crate::convert::common::{CPU_RULES, MANAGED_ANNOTATION, MEMORY_RULES, non_empty, with_tag};
 use crate::crd::{self, InputConf, PodPolicy, RuntimeLogConfig, SecretRef};
 use crate::diag::{Diagnostics, join};
+use crate::identity::Claim;
 use crate::pulsar::{self, ProcessingGuarantees, Resources, SubscriptionInitialPosition};
 use crate::quantity;
 use crate::worker::{
@@ -37,17 +38,17 @@ pub(super) fn identity(
     name: Option<&String>,
     d: &mut Diagnostics,
 ) -> Identity {
-    let label = |claim: &str| {
+    let label = |claim: Claim| {
         let labels = meta.labels.as_ref()?;
         labels
-            .get(&format!("compute.functionmesh.io/pulsar-{claim}"))
-            .or_else(|| labels.get(&format!("pulsar-{claim}")))
+            .get(claim.key())
+            .or_else(|| labels.get(claim.legacy_key()))
             .filter(|v| !v.is_empty())
             .cloned()
     };
     let pick =
-        |claim: &str, spec: Option<&String>| label(claim).or_else(|| non_empty(spec).map(str::to_owned));
-    let name = pick("component", name).or_else(|| {
+        |claim: Claim, spec: Option<&String>| label(claim).or_else(|| non_empty(spec).map(str::to_owned));
+    let name = pick(Claim::Component, name).or_else(|| {
         let object = meta.name.clone();
         if let Some(n) = &object {
             d.warning(
@@ -60,8 +61,8 @@ pub(super) fn identity(
         object
     });
     Identity {
-        tenant: pick("tenant", tenant),
-        namespace: pick("namespace", namespace),
+        tenant: pick(Claim::Tenant, tenant),
+        namespace: pick(Claim::Namespace, namespace),
         name,
     }
 }
