@@ -30,6 +30,7 @@ pub mod pipeline;
 pub mod pulsar;
 pub mod quantity;
 pub mod status;
+mod text;
 pub mod validate;
 pub mod worker;
 pub mod yaml;

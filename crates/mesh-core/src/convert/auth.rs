@@ -8,10 +8,11 @@ use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Deserialize;
 
-use super::common::{Identity, non_empty, reserved_claims};
+use super::identity::{Identity, reserved_claims};
 use super::{Context, naming};
 use crate::crd::{AuthConfig, OAuth2Config, PulsarMessaging};
 use crate::diag::Diagnostics;
+use crate::text::non_empty;
 
 /// Pulsar's OAuth2 client auth plugin.
 pub const OAUTH2_PLUGIN: &str = "org.apache.pulsar.client.impl.auth.oauth2.AuthenticationOAuth2";

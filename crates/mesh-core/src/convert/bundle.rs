@@ -5,9 +5,11 @@ use std::collections::BTreeSet;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
+use super::CUSTOM;
 use super::Context;
-use super::common::{self, CUSTOM};
 use super::component::{Component, PulsarComponent, each_kind};
+use super::identity;
+use super::metadata;
 use crate::crd::{FunctionMesh, FunctionMeshSpec};
 use crate::diag::Diagnostics;
 use crate::validate::k8s::{MAX_CR_NAME, dns_label_problem};
@@ -112,9 +114,9 @@ pub fn bundle(
     }
     let custom = ctx.worker.custom();
     let mut meta_diags = Diagnostics::new();
-    let owner = common::metadata(
+    let owner = metadata::metadata(
         name.to_owned(),
-        common::k8s_namespace(ctx),
+        identity::k8s_namespace(ctx),
         &std::collections::BTreeMap::new(),
         &custom,
         &crate::worker::CustomRuntimeOptions::default(),

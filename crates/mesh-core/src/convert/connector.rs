@@ -1,11 +1,15 @@
 //! The Java runtime of sources and sinks: a built-in connector from the catalogue, or an archive.
 
 use super::Context;
-use super::common::{self, Base, non_empty};
+use super::base;
+use super::base::Base;
+use super::identity;
+use super::runtime;
 use crate::Kind;
 use crate::crd::{JavaRuntime, RuntimeLogConfig};
 use crate::diag::Diagnostics;
 use crate::pulsar::infer::BUILTIN_PREFIX;
+use crate::text::non_empty;
 use crate::worker::{BYTES_TYPE_CLASS, ConnectorDefinition};
 
 /// What a connector's archive resolves to.
@@ -27,7 +31,7 @@ pub(crate) fn resolve<'a>(
     let named = archive.map(|a| a.strip_prefix(BUILTIN_PREFIX).unwrap_or(a));
     let definition = named.and_then(|n| ctx.catalogue.and_then(|c| c.get(n)));
     let mut java = JavaRuntime {
-        extra_dependencies_dir: Some(common::extra_dependencies_dir(ctx, &base.custom)),
+        extra_dependencies_dir: Some(runtime::extra_dependencies_dir(ctx, &base.custom)),
         java_opts: base.custom.java_opts.clone().filter(|o| !o.is_empty()),
         log,
         ..JavaRuntime::default()
@@ -88,7 +92,7 @@ pub(crate) fn resolve<'a>(
         );
     }
     let file = ctx.package_file_name.filter(|f| !f.is_empty()).unwrap_or(archive);
-    java.jar = common::download_path(ctx, file);
+    java.jar = runtime::download_path(ctx, file);
     java.jar_location = url.map(str::to_owned);
     let image = base
         .custom
@@ -130,9 +134,9 @@ pub(crate) fn prepare<'a>(
     ctx: &Context<'a>,
     d: &mut Diagnostics,
 ) -> Prepared<'a> {
-    let id = common::Identity::of(kind, f.tenant, f.namespace, f.name);
-    let base = common::base(id, f.options.map(String::as_str), f.parallelism, ctx, d);
-    let log = common::log_config(&base.cro, f.log_level, d);
+    let id = identity::Identity::of(kind, f.tenant, f.namespace, f.name);
+    let base = base::base(id, f.options.map(String::as_str), f.parallelism, ctx, d);
+    let log = runtime::log_config(&base.cro, f.log_level, d);
     let errors_before = d.errors().count();
     let resolved = resolve(kind, f.archive, ctx, &base, log, d);
     let archive_failed = d.errors().count() > errors_before || non_empty(f.archive).is_none();

@@ -1,6 +1,10 @@
 //! `FunctionConfig` -> `Function`.
 
-use super::common::{self, Identity, non_empty};
+use super::base;
+use super::identity::Identity;
+use super::pod;
+use super::resources;
+use super::runtime;
 use super::topics;
 use super::{Context, Converted, Outcome, finish};
 use crate::Kind;
@@ -12,6 +16,7 @@ use crate::diag::{Diagnostics, join};
 use crate::pulsar::{
     FunctionConfig, ProcessingGuarantees, Runtime, UnknownFields, WindowProcessingGuarantees,
 };
+use crate::text::non_empty;
 use crate::validate;
 use crate::worker::CustomRuntimeOptions;
 
@@ -26,14 +31,14 @@ pub fn function(config: FunctionConfig, ctx: &Context<'_>) -> Outcome<Function> 
     let max_pending_async_requests = config.max_pending_async_requests;
     let mut c = config.into_inferred(ctx.worker.forwards_source_message_property());
     d.extend(validate::pulsar::function(&c));
-    common::check_resource_bounds(ctx, c.resources.as_ref(), &mut d);
+    resources::check_resource_bounds(ctx, c.resources.as_ref(), &mut d);
     let id = Identity::of(
         Kind::Function,
         c.tenant.as_ref(),
         c.namespace.as_ref(),
         c.name.as_ref(),
     );
-    let common::Base {
+    let base::Base {
         custom,
         cro,
         cluster,
@@ -42,7 +47,7 @@ pub fn function(config: FunctionConfig, ctx: &Context<'_>) -> Outcome<Function> 
         pulsar,
         secrets,
         replicas,
-    } = common::base(
+    } = base::base(
         id,
         c.custom_runtime_options.as_deref(),
         c.parallelism,
@@ -55,8 +60,8 @@ pub fn function(config: FunctionConfig, ctx: &Context<'_>) -> Outcome<Function> 
         .package_file_name
         .filter(|f| !f.is_empty())
         .unwrap_or(DEFAULT_FUNCTION_FILE);
-    let download = common::download_path(ctx, file_name);
-    let log = common::log_config(&cro, c.log_level.as_ref(), &mut d);
+    let download = runtime::download_path(ctx, file_name);
+    let log = runtime::log_config(&cro, c.log_level.as_ref(), &mut d);
     let runtime = c.runtime;
     let (mut java, mut python, mut golang, mut base_image) = (None, None, None, None);
     let images = custom.function_runner_images.as_ref();
@@ -64,7 +69,7 @@ pub fn function(config: FunctionConfig, ctx: &Context<'_>) -> Outcome<Function> 
         java = Some(JavaRuntime {
             jar: download,
             jar_location: package_url.clone(),
-            extra_dependencies_dir: Some(common::extra_dependencies_dir(ctx, &custom)),
+            extra_dependencies_dir: Some(runtime::extra_dependencies_dir(ctx, &custom)),
             log,
             java_opts: custom.java_opts.clone().filter(|o| !o.is_empty()),
             ..JavaRuntime::default()
@@ -97,7 +102,7 @@ pub fn function(config: FunctionConfig, ctx: &Context<'_>) -> Outcome<Function> 
     let input = input(&c, &cro, &mut d);
     let output = output(&c, &cro, &mut d);
     let retries = c.max_message_retries.filter(|r| *r >= 0);
-    let timeout = common::to_i32("timeoutMs", c.timeout_ms.filter(|t| *t != 0), &mut d);
+    let timeout = base::to_i32("timeoutMs", c.timeout_ms.filter(|t| *t != 0), &mut d);
     let spec = FunctionSpec {
         name: c.name.clone(),
         class_name: c.class_name.clone(),
@@ -105,13 +110,13 @@ pub fn function(config: FunctionConfig, ctx: &Context<'_>) -> Outcome<Function> 
         namespace: c.namespace.clone(),
         cluster_name: Some(cluster.clone()),
         replicas: Some(replicas),
-        max_replicas: common::max_replicas(&cro, replicas),
+        max_replicas: pod::max_replicas(&cro, replicas),
         input: Some(input),
         output: Some(output),
         log_topic: non_empty(c.log_topic.as_ref()).map(str::to_owned),
         func_config: Some(c.user_config.take().unwrap_or_default()),
-        resources: Some(common::resources(c.resources.as_ref(), &custom)),
-        secrets_map: common::secrets_map(c.secrets.as_ref()),
+        resources: Some(resources::resources(c.resources.as_ref(), &custom)),
+        secrets_map: runtime::secrets_map(c.secrets.as_ref()),
         volume_mounts: custom.volume_mounts.clone().filter(|v| !v.is_empty()),
         timeout,
         auto_ack: Some(c.auto_ack.unwrap_or(true)),
@@ -149,8 +154,8 @@ pub fn function(config: FunctionConfig, ctx: &Context<'_>) -> Outcome<Function> 
         java,
         python,
         golang,
-        image: common::image(base_image, &custom, &cro, &mut d),
-        image_pull_policy: common::image_pull_policy(&custom, &mut d),
+        image: runtime::image(base_image, &custom, &cro, &mut d),
+        image_pull_policy: runtime::image_pull_policy(&custom, &mut d),
         stateful_config: stateful(ctx, runtime, &mut d),
         ..FunctionSpec::default()
     };
@@ -194,7 +199,7 @@ fn package_url(c: &FunctionConfig, ctx: &Context<'_>, d: &mut Diagnostics) -> Op
             return None;
         }
     };
-    if !common::has_package_type_prefix(url) {
+    if !runtime::has_package_type_prefix(url) {
         d.error(
             path,
             "Function Package url is not valid. supported url (function/sink/source)",

@@ -20,26 +20,31 @@
 //! ```
 
 mod auth;
+mod base;
 mod bundle;
-mod common;
 mod component;
 mod connector;
 mod function;
+mod identity;
+mod metadata;
 pub mod naming;
+mod pod;
+mod resources;
 pub mod reverse;
+mod runtime;
 mod sink;
 mod source;
 mod topics;
 
 pub use auth::{AuthContext, OAUTH2_PLUGIN, TOKEN_PLUGIN};
 pub use bundle::{Bundle, BundleDiagnostics, bundle};
-pub use common::{
-    CPU_RULES, Identity, MANAGED_ANNOTATION, MEMORY_RULES, OPERATOR_SELECTOR_KEYS, has_package_type_prefix,
-    reserved_claims, with_tag,
-};
 pub(crate) use component::for_kind;
 pub use component::{Component, Produced, PulsarComponent, UpdateRequest, produce};
 pub use function::{DEFAULT_FUNCTION_FILE, function};
+pub use identity::{Identity, reserved_claims};
+pub use metadata::{MANAGED_ANNOTATION, OPERATOR_SELECTOR_KEYS};
+pub use pod::{CPU_RULES, MEMORY_RULES};
+pub use runtime::{has_package_type_prefix, with_tag};
 pub use sink::sink;
 pub use source::source;
 
@@ -47,6 +52,12 @@ use k8s_openapi::api::core::v1::Secret;
 
 use crate::diag::Diagnostics;
 use crate::worker::{Catalogue, WorkerConfig};
+
+/// Path of the worker service's custom config in a worker file.
+pub(crate) const CUSTOM: &str = "functionsWorkerServiceCustomConfigs";
+
+/// Path of the runtime options in a component config.
+pub(crate) const CRO: &str = "customRuntimeOptions";
 
 /// Everything a conversion depends on besides the config itself.
 #[derive(Clone, Copy, Debug)]
@@ -147,11 +158,13 @@ pub struct Location {
 pub fn locate(id: Identity<'_>, ctx: &Context<'_>) -> Location {
     let cluster = ctx
         .cluster
-        .or(common::non_empty(ctx.worker.pulsar_functions_cluster.as_ref()))
+        .or(crate::text::non_empty(
+            ctx.worker.pulsar_functions_cluster.as_ref(),
+        ))
         .or(ctx.cluster_fallback.filter(|c| !c.is_empty()))
         .map(str::to_owned);
     Location {
-        namespace: common::k8s_namespace(ctx),
+        namespace: identity::k8s_namespace(ctx),
         name: cluster
             .as_deref()
             .map(|c| naming::object_name(c, id.tenant, id.namespace, id.name)),

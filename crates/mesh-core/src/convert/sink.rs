@@ -1,11 +1,15 @@
 //! `SinkConfig` -> `Sink`.
 
-use super::common::{self, non_empty};
+use super::base;
+use super::pod;
+use super::resources;
+use super::runtime;
 use super::{Context, Converted, Outcome, connector, finish, topics};
 use crate::Kind;
 use crate::crd::{InputConf, Sink, SinkSpec};
 use crate::diag::Diagnostics;
 use crate::pulsar::{SinkConfig, UnknownFields};
+use crate::text::non_empty;
 use crate::validate;
 use crate::worker::ConnectorDefinition;
 
@@ -15,7 +19,7 @@ pub fn sink(config: SinkConfig, ctx: &Context<'_>) -> Outcome<Sink> {
     config.unknown_fields("", &mut d);
     let mut c = config.into_inferred();
     d.extend(validate::pulsar::sink(&c));
-    common::check_resource_bounds(ctx, c.resources.as_ref(), &mut d);
+    resources::check_resource_bounds(ctx, c.resources.as_ref(), &mut d);
     let transform = [
         ("transformFunction", &c.transform_function),
         ("transformFunctionClassName", &c.transform_function_class_name),
@@ -108,15 +112,15 @@ pub fn sink(config: SinkConfig, ctx: &Context<'_>) -> Outcome<Sink> {
         tenant: c.tenant.clone(),
         namespace: c.namespace.clone(),
         replicas: Some(base.replicas),
-        max_replicas: common::max_replicas(&base.cro, base.replicas),
+        max_replicas: pod::max_replicas(&base.cro, base.replicas),
         input: Some(input),
         log_topic: non_empty(c.log_topic.as_ref()).map(str::to_owned),
         sink_config: Some(c.configs.take().unwrap_or_default()),
-        resources: Some(common::resources(c.resources.as_ref(), &base.custom)),
-        secrets_map: common::secrets_map(c.secrets.as_ref()),
+        resources: Some(resources::resources(c.resources.as_ref(), &base.custom)),
+        secrets_map: runtime::secrets_map(c.secrets.as_ref()),
         volume_mounts: base.custom.volume_mounts.clone().filter(|v| !v.is_empty()),
-        timeout: common::to_i32("timeoutMs", c.timeout_ms.filter(|t| *t != 0), &mut d),
-        negative_ack_redelivery_delay_ms: common::to_i32(
+        timeout: base::to_i32("timeoutMs", c.timeout_ms.filter(|t| *t != 0), &mut d),
+        negative_ack_redelivery_delay_ms: base::to_i32(
             "negativeAckRedeliveryDelayMs",
             c.negative_ack_redelivery_delay_ms.filter(|t| *t > 0),
             &mut d,
@@ -134,8 +138,8 @@ pub fn sink(config: SinkConfig, ctx: &Context<'_>) -> Outcome<Sink> {
         pod: Some(base.pod),
         pulsar: Some(base.pulsar),
         java: resolved.java,
-        image: common::image(resolved.image, &base.custom, &base.cro, &mut d),
-        image_pull_policy: common::image_pull_policy(&base.custom, &mut d),
+        image: runtime::image(resolved.image, &base.custom, &base.cro, &mut d),
+        image_pull_policy: runtime::image_pull_policy(&base.custom, &mut d),
         ..SinkSpec::default()
     };
     let resource = Sink {

@@ -1,11 +1,14 @@
 //! `SourceConfig` -> `Source`.
 
-use super::common::{self, non_empty};
+use super::pod;
+use super::resources;
+use super::runtime;
 use super::{Context, Converted, Outcome, connector, finish, topics};
 use crate::Kind;
 use crate::crd::{BatchSourceConfig, OutputConf, Source, SourceSpec};
 use crate::diag::Diagnostics;
 use crate::pulsar::{SourceConfig, UnknownFields};
+use crate::text::non_empty;
 use crate::validate;
 use crate::worker::ConnectorDefinition;
 
@@ -15,7 +18,7 @@ pub fn source(config: SourceConfig, ctx: &Context<'_>) -> Outcome<Source> {
     config.unknown_fields("", &mut d);
     let mut c = config.into_inferred();
     d.extend(validate::pulsar::source(&c));
-    common::check_resource_bounds(ctx, c.resources.as_ref(), &mut d);
+    resources::check_resource_bounds(ctx, c.resources.as_ref(), &mut d);
     let connector::Prepared {
         base,
         resolved,
@@ -69,7 +72,7 @@ pub fn source(config: SourceConfig, ctx: &Context<'_>) -> Outcome<Source> {
         namespace: c.namespace.clone(),
         cluster_name: Some(base.cluster.clone()),
         replicas: Some(base.replicas),
-        max_replicas: common::max_replicas(&base.cro, base.replicas),
+        max_replicas: pod::max_replicas(&base.cro, base.replicas),
         output: Some(output),
         log_topic: non_empty(c.log_topic.as_ref()).map(str::to_owned),
         batch_source_config: c.batch_source_config.as_ref().map(|b| BatchSourceConfig {
@@ -77,8 +80,8 @@ pub fn source(config: SourceConfig, ctx: &Context<'_>) -> Outcome<Source> {
             discovery_triggerer_config: Some(b.discovery_triggerer_config.clone().unwrap_or_default()),
         }),
         source_config: Some(c.configs.take().unwrap_or_default()),
-        resources: Some(common::resources(c.resources.as_ref(), &base.custom)),
-        secrets_map: common::secrets_map(c.secrets.as_ref()),
+        resources: Some(resources::resources(c.resources.as_ref(), &base.custom)),
+        secrets_map: runtime::secrets_map(c.secrets.as_ref()),
         processing_guarantee: topics::guarantee(c.processing_guarantees),
         runtime_flags: non_empty(c.runtime_flags.as_ref()).map(str::to_owned),
         volume_mounts: base.custom.volume_mounts.clone().filter(|v| !v.is_empty()),
@@ -86,8 +89,8 @@ pub fn source(config: SourceConfig, ctx: &Context<'_>) -> Outcome<Source> {
         pod: Some(base.pod),
         pulsar: Some(base.pulsar),
         java: resolved.java,
-        image: common::image(resolved.image, &base.custom, &base.cro, &mut d),
-        image_pull_policy: common::image_pull_policy(&base.custom, &mut d),
+        image: runtime::image(resolved.image, &base.custom, &base.cro, &mut d),
+        image_pull_policy: runtime::image_pull_policy(&base.custom, &mut d),
         ..SourceSpec::default()
     };
     let resource = Source {

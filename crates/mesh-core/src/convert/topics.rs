@@ -6,7 +6,7 @@ use crate::crd;
 use crate::diag::{Diagnostics, join};
 use crate::pulsar::{self, ProcessingGuarantees, SubscriptionInitialPosition};
 
-use super::common::non_empty;
+use crate::text::non_empty;
 
 /// Pulsar's guarantee as the CR spells it (`MANUAL` included, which the Java worker dropped).
 pub(crate) fn guarantee(g: Option<ProcessingGuarantees>) -> Option<crd::ProcessingGuarantee> {

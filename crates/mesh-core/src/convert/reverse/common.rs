@@ -11,12 +11,13 @@ use serde_json::Value;
 
 use crate::Kind;
 use crate::convert::Context;
-use crate::convert::common::{CPU_RULES, MANAGED_ANNOTATION, MEMORY_RULES, non_empty, with_tag};
+use crate::convert::{CPU_RULES, MANAGED_ANNOTATION, MEMORY_RULES, with_tag};
 use crate::crd::{self, InputConf, PodPolicy, RuntimeLogConfig, SecretRef};
 use crate::diag::{Diagnostics, join};
 use crate::identity::Claim;
 use crate::pulsar::{self, ProcessingGuarantees, Resources, SubscriptionInitialPosition};
 use crate::quantity;
+use crate::text::non_empty;
 use crate::worker::{
     CustomConfig, CustomRuntimeOptions, HpaSpec, VpaContainerPolicy, VpaSpec, VpaUpdatePolicy,
 };

@@ -4,10 +4,10 @@ use super::common::{self, OptionSources};
 use super::{ReverseOutcome, Reversed};
 use crate::Kind;
 use crate::convert::Context;
-use crate::convert::common::non_empty;
 use crate::crd::{Function, RuntimeLogConfig};
 use crate::diag::Diagnostics;
 use crate::pulsar::{FunctionConfig, Runtime, WindowConfig};
+use crate::text::non_empty;
 
 /// Reads a `Function` CR back as the `FunctionConfig` that produces it.
 ///

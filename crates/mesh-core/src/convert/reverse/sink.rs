@@ -4,10 +4,10 @@ use super::common::{self, OptionSources};
 use super::{ReverseOutcome, Reversed};
 use crate::Kind;
 use crate::convert::Context;
-use crate::convert::common::non_empty;
 use crate::crd::Sink;
 use crate::diag::Diagnostics;
 use crate::pulsar::SinkConfig;
+use crate::text::non_empty;
 
 /// Reads a `Sink` CR back as the `SinkConfig` that produces it: a catalogue connector comes back
 /// as `builtin://<name>`, a package as its URL.

@@ -5,10 +5,10 @@ use super::sink::connector_image;
 use super::{ReverseOutcome, Reversed};
 use crate::Kind;
 use crate::convert::Context;
-use crate::convert::common::non_empty;
 use crate::crd::Source;
 use crate::diag::Diagnostics;
 use crate::pulsar::{BatchSourceConfig, SourceConfig};
+use crate::text::non_empty;
 
 /// Reads a `Source` CR back as the `SourceConfig` that produces it: a catalogue connector comes
 /// back as `builtin://<name>`, a package as its URL.
