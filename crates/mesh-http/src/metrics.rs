@@ -269,10 +269,11 @@ pub(crate) async fn observe(
     metrics.request(method, route, status, elapsed);
     span.in_scope(|| {
         let micros = elapsed.as_micros() as u64;
-        // Changes are worth a line each; reads only when asked for.
+        // Changes are worth a line each; reads (and conversions, which change nothing) only
+        // when asked for.
         if status >= 500 {
             tracing::warn!(status, route, micros, "answered");
-        } else if method == "GET" || method == "HEAD" {
+        } else if method == "GET" || method == "HEAD" || route.starts_with("/mesh/v1/") {
             tracing::debug!(status, route, micros, "answered");
         } else {
             tracing::info!(status, route, micros, "answered");

@@ -125,12 +125,8 @@ impl RawDocument {
     /// The document as `T`; every type error is reported at once, with its path.
     pub fn typed<T: DeserializeOwned>(&self) -> Result<T, Diagnostics> {
         let fast = match self.syntax {
-            Syntax::Json => {
-                let mut de = serde_json::Deserializer::from_str(&self.text);
-                serde_path_to_error::deserialize::<_, T>(&mut de)
-                    .ok()
-                    .filter(|_| de.end().is_ok())
-            }
+            // The paths of errors come from the slow path below; a read that succeeds needs none.
+            Syntax::Json => serde_json::from_str::<T>(&self.text).ok(),
             // A number an f64 could round is read through the exact value instead.
             Syntax::Yaml if exact::may_round(&self.text) => None,
             Syntax::Yaml => serde_saphyr::from_str_with_options::<T>(&self.text, yaml_options(false)).ok(),
