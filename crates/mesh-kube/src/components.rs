@@ -2,8 +2,7 @@
 //! `tenant/namespace/name`, and the one order in which a conversion's objects are written.
 //! `mesh serve`'s admin API and the CLI's `get`, `delete` and `apply` both go through here.
 
-use mesh_core::Kind;
-use mesh_core::convert::naming;
+use mesh_core::convert::{Identity, naming};
 use serde_json::Value;
 
 use crate::{ApplyOptions, ObjectKey, ResourceKind, Selector, Store, StoreError};
@@ -11,14 +10,8 @@ use crate::{ApplyOptions, ObjectKey, ResourceKind, Selector, Store, StoreError};
 /// A component, and what is known of where its resource lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Wanted<'a> {
-    /// Its kind.
-    pub kind: Kind,
-    /// Pulsar tenant.
-    pub tenant: &'a str,
-    /// Pulsar namespace.
-    pub namespace: &'a str,
-    /// Component name.
-    pub name: &'a str,
+    /// Its kind and Pulsar name.
+    pub id: Identity<'a>,
     /// The Kubernetes namespace, when known; else every namespace is searched.
     pub k8s_namespace: Option<&'a str>,
     /// The Pulsar cluster, when known.
@@ -42,9 +35,9 @@ impl Wanted<'_> {
     /// is then computed as conversion computes it, not searched for.
     pub fn key(&self) -> Option<ObjectKey> {
         Some(ObjectKey {
-            kind: ResourceKind::of(self.kind),
+            kind: ResourceKind::of(self.id.kind),
             namespace: self.k8s_namespace?.to_owned(),
-            name: naming::object_name(self.cluster?, self.tenant, self.namespace, self.name),
+            name: naming::object_name(self.cluster?, self.id.tenant, self.id.namespace, self.id.name),
         })
     }
 
@@ -53,9 +46,9 @@ impl Wanted<'_> {
         Selector {
             namespace: self.k8s_namespace.map(str::to_owned),
             cluster: self.cluster.map(str::to_owned),
-            tenant: Some(self.tenant.to_owned()),
-            pulsar_namespace: Some(self.namespace.to_owned()),
-            component: Some(self.name.to_owned()),
+            tenant: Some(self.id.tenant.to_owned()),
+            pulsar_namespace: Some(self.id.namespace.to_owned()),
+            component: Some(self.id.name.to_owned()),
         }
     }
 }
@@ -71,7 +64,7 @@ pub async fn find(store: &impl Store, wanted: &Wanted<'_>) -> Result<Found, Stor
         };
     }
     let mut found = store
-        .list(ResourceKind::of(wanted.kind), &wanted.selector())
+        .list(ResourceKind::of(wanted.id.kind), &wanted.selector())
         .await?;
     match found.pop() {
         None => Ok(Found::Missing),

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use mesh_core::Kind;
-use mesh_core::convert::naming;
+use mesh_core::convert::{Identity, naming};
 use mesh_kube::components::{self, Found, Wanted};
 use mesh_kube::{ApplyOptions, Directory, ResourceKind, Selector, Store, StoreError};
 use serde_json::{Value, json};
@@ -35,10 +35,12 @@ fn secret(name: &str) -> Value {
 
 fn wanted<'a>(name: &'a str, k8s_namespace: Option<&'a str>, cluster: Option<&'a str>) -> Wanted<'a> {
     Wanted {
-        kind: Kind::Function,
-        tenant: "public",
-        namespace: "default",
-        name,
+        id: Identity {
+            kind: Kind::Function,
+            tenant: "public",
+            namespace: "default",
+            name,
+        },
         k8s_namespace,
         cluster,
     }

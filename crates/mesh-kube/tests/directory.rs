@@ -9,34 +9,11 @@ use mesh_kube::{Applied, ApplyOptions, Directory, ObjectKey, ResourceKind, Selec
 use serde_json::{Value, json};
 
 /// A scratch directory, removed when the test ends (also when it fails).
-struct Scratch(tempfile::TempDir);
-
-impl std::ops::Deref for Scratch {
-    type Target = std::path::Path;
-    fn deref(&self) -> &std::path::Path {
-        self.0.path()
-    }
-}
-
-impl AsRef<std::path::Path> for Scratch {
-    fn as_ref(&self) -> &std::path::Path {
-        self.0.path()
-    }
-}
-
-impl AsRef<std::ffi::OsStr> for Scratch {
-    fn as_ref(&self) -> &std::ffi::OsStr {
-        self.0.path().as_os_str()
-    }
-}
-
-fn temp(name: &str) -> Scratch {
-    Scratch(
-        tempfile::Builder::new()
-            .prefix(&format!("mesh-kube-{name}-"))
-            .tempdir()
-            .unwrap(),
-    )
+fn temp(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("mesh-kube-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 fn function(name: &str, tenant: &str, replicas: i32) -> Value {
@@ -67,7 +44,7 @@ fn key(name: &str) -> ObjectKey {
 #[tokio::test]
 async fn apply_get_list_scale_delete() {
     let root = temp("basic");
-    let store = Directory::new(&root, "default");
+    let store = Directory::new(root.path(), "default");
     let opts = ApplyOptions::default();
     assert_eq!(
         store.apply(&function("a", "t1", 1), opts).await.unwrap(),
@@ -83,11 +60,11 @@ async fn apply_get_list_scale_delete() {
     );
     store.apply(&function("b", "t2", 1), opts).await.unwrap();
     assert!(
-        root.join("default/function/a.yaml").is_file(),
+        root.path().join("default/function/a.yaml").is_file(),
         "the documented layout"
     );
 
-    let text = std::fs::read_to_string(root.join("default/function/a.yaml")).unwrap();
+    let text = std::fs::read_to_string(root.path().join("default/function/a.yaml")).unwrap();
     assert_eq!(
         text,
         mesh_core::yaml::to_string(&store.get(&key("a")).await.unwrap()).unwrap()
@@ -124,18 +101,18 @@ async fn apply_get_list_scale_delete() {
     assert!(store.get(&key("a")).await.unwrap_err().is_not_found());
     assert!(store.delete(&key("a")).await.unwrap_err().is_not_found());
     assert!(store.scale(&key("a"), 1).await.unwrap_err().is_not_found());
-    let _ = std::fs::remove_dir_all(&root);
+    let _ = std::fs::remove_dir_all(root.path());
 }
 
 #[tokio::test]
 async fn status_is_kept_and_dry_run_writes_nothing() {
     let root = temp("status");
-    let store = Directory::new(&root, "default");
+    let store = Directory::new(root.path(), "default");
     store
         .apply(&function("a", "t", 1), ApplyOptions::default())
         .await
         .unwrap();
-    let path = root.join("default/function/a.yaml");
+    let path = root.path().join("default/function/a.yaml");
     let mut with_status = store.get(&key("a")).await.unwrap();
     with_status["status"] = json!({"replicas": 1});
     std::fs::write(&path, mesh_core::yaml::to_string(&with_status).unwrap()).unwrap();
@@ -156,14 +133,14 @@ async fn status_is_kept_and_dry_run_writes_nothing() {
         store.apply(&function("new", "t", 1), dry).await.unwrap(),
         Applied::Created
     );
-    assert!(!root.join("default/function/new.yaml").exists());
-    let _ = std::fs::remove_dir_all(&root);
+    assert!(!root.path().join("default/function/new.yaml").exists());
+    let _ = std::fs::remove_dir_all(root.path());
 }
 
 #[tokio::test]
 async fn names_cannot_escape_the_directory() {
     let root = temp("escape");
-    let store = Directory::new(&root, "default");
+    let store = Directory::new(root.path(), "default");
     for (name, ns) in [
         ("../../etc/x", "default"),
         ("a", "../up"),
@@ -177,33 +154,33 @@ async fn names_cannot_escape_the_directory() {
         let e = store.apply(&o, ApplyOptions::default()).await.unwrap_err();
         assert!(matches!(e, StoreError::Invalid(_)), "{name} {ns}: {e}");
     }
-    assert!(!root.exists() || std::fs::read_dir(&root).unwrap().count() == 0);
+    assert!(!root.path().exists() || std::fs::read_dir(root.path()).unwrap().count() == 0);
     let foreign = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}});
     assert!(matches!(
         store.apply(&foreign, ApplyOptions::default()).await,
         Err(StoreError::Invalid(_))
     ));
-    let _ = std::fs::remove_dir_all(&root);
+    let _ = std::fs::remove_dir_all(root.path());
 }
 
 #[tokio::test]
 async fn corrupt_files_are_reported_with_their_path() {
     let root = temp("corrupt");
-    let store = Directory::new(&root, "default");
-    std::fs::create_dir_all(root.join("default/function")).unwrap();
-    std::fs::write(root.join("default/function/bad.yaml"), "a: [unclosed").unwrap();
+    let store = Directory::new(root.path(), "default");
+    std::fs::create_dir_all(root.path().join("default/function")).unwrap();
+    std::fs::write(root.path().join("default/function/bad.yaml"), "a: [unclosed").unwrap();
     let e = store.get(&key("bad")).await.unwrap_err();
     assert!(
         matches!(e, StoreError::Corrupt { ref path, .. } if path.ends_with("bad.yaml")),
         "{e}"
     );
-    let _ = std::fs::remove_dir_all(&root);
+    let _ = std::fs::remove_dir_all(root.path());
 }
 
 #[tokio::test]
 async fn one_unreadable_file_neither_hides_the_others_nor_resists_deletion() {
     let root = temp("one-bad");
-    let store = Directory::new(&root, "default");
+    let store = Directory::new(root.path(), "default");
     for name in ["a", "c"] {
         store
             .apply(&function(name, "t", 1), ApplyOptions::default())
@@ -212,7 +189,7 @@ async fn one_unreadable_file_neither_hides_the_others_nor_resists_deletion() {
     }
     // A key over YAML's implicit-key limit, as an older writer would have left it.
     let bad = format!("{}: 1\n", "k".repeat(2000));
-    std::fs::write(root.join("default/function/b.yaml"), bad).unwrap();
+    std::fs::write(root.path().join("default/function/b.yaml"), bad).unwrap();
     let listed = store
         .list(ResourceKind::Function, &Selector::default())
         .await
@@ -227,14 +204,14 @@ async fn one_unreadable_file_neither_hides_the_others_nor_resists_deletion() {
         Err(StoreError::Corrupt { .. })
     ));
     store.delete(&key("b")).await.unwrap();
-    assert!(!root.join("default/function/b.yaml").exists());
-    let _ = std::fs::remove_dir_all(&root);
+    assert!(!root.path().join("default/function/b.yaml").exists());
+    let _ = std::fs::remove_dir_all(root.path());
 }
 
 #[tokio::test]
 async fn whatever_is_stored_reads_back_and_what_could_not_be_is_refused() {
     let root = temp("readable");
-    let store = Directory::new(&root, "default");
+    let store = Directory::new(root.path(), "default");
     let long = "k".repeat(5000);
     let big: serde_json::Number = serde_json::from_str("123456789012345678901234567890").unwrap();
     let mut object = function("long", "t", 1);
@@ -242,7 +219,7 @@ async fn whatever_is_stored_reads_back_and_what_could_not_be_is_refused() {
     store.apply(&object, ApplyOptions::default()).await.unwrap();
     let back = store.get(&key("long")).await.unwrap();
     assert_eq!(back["spec"]["funcConfig"], object["spec"]["funcConfig"]);
-    let text = std::fs::read_to_string(root.join("default/function/long.yaml")).unwrap();
+    let text = std::fs::read_to_string(root.path().join("default/function/long.yaml")).unwrap();
     assert!(text.contains("big: 123456789012345678901234567890\n"), "{text}");
     assert_eq!(
         store
@@ -264,14 +241,14 @@ async fn whatever_is_stored_reads_back_and_what_could_not_be_is_refused() {
         matches!(e, StoreError::Invalid(ref m) if m.contains("more than 160 levels")),
         "{e}"
     );
-    assert!(!root.join("default/function/deep.yaml").exists());
-    let _ = std::fs::remove_dir_all(&root);
+    assert!(!root.path().join("default/function/deep.yaml").exists());
+    let _ = std::fs::remove_dir_all(root.path());
 }
 
 #[tokio::test]
 async fn racing_creates_in_one_process_yield_exactly_one() {
     let root = temp("race");
-    let store = Directory::new(&root, "default");
+    let store = Directory::new(root.path(), "default");
     let tasks: Vec<_> = (0..32)
         .map(|i| {
             let store = store.clone();
@@ -290,7 +267,7 @@ async fn racing_creates_in_one_process_yield_exactly_one() {
         }
     }
     assert_eq!(ok, 1);
-    let _ = std::fs::remove_dir_all(&root);
+    let _ = std::fs::remove_dir_all(root.path());
 }
 
 const CHILD_ENV: &str = "MESH_KUBE_DIRECTORY_CHILD";
@@ -329,17 +306,17 @@ fn child_writer() {
 #[tokio::test]
 async fn two_processes_never_lose_an_update() {
     let root = temp("processes");
-    let store = Directory::new(&root, "default");
+    let store = Directory::new(root.path(), "default");
     store
         .apply(&function("shared", "t", 1), ApplyOptions::default())
         .await
         .unwrap();
     let child = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "child_writer", "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, format!("{}|child", root.display()))
+        .env(CHILD_ENV, format!("{}|child", root.path().display()))
         .spawn()
         .unwrap();
-    let root_text = root.display().to_string();
+    let root_text = root.path().display().to_string();
     let here = tokio::task::spawn_blocking(move || writer(&root_text, "parent"));
     here.await.unwrap();
     let status = tokio::task::spawn_blocking(move || {
@@ -361,19 +338,19 @@ async fn two_processes_never_lose_an_update() {
         1 + 2 * ROUNDS / 10,
         "every object of both writers is there"
     );
-    let leftovers: Vec<_> = std::fs::read_dir(root.join("default/function"))
+    let leftovers: Vec<_> = std::fs::read_dir(root.path().join("default/function"))
         .unwrap()
         .filter_map(Result::ok)
         .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left behind");
-    let _ = std::fs::remove_dir_all(&root);
+    let _ = std::fs::remove_dir_all(root.path());
 }
 
 #[tokio::test]
 async fn reads_see_changes_made_behind_the_stores_back() {
     let root = temp("cache");
-    let store = Directory::new(&root, "default");
+    let store = Directory::new(root.path(), "default");
     store
         .apply(&function("f", "t", 1), ApplyOptions::default())
         .await
@@ -388,7 +365,7 @@ async fn reads_see_changes_made_behind_the_stores_back() {
     std::fs::write(&path, &text).unwrap();
     assert_eq!(store.get(&key("f")).await.unwrap()["spec"]["replicas"], 2);
     // Replaced by another file, as editors and Git do.
-    let other = root.join("other.yaml");
+    let other = root.path().join("other.yaml");
     std::fs::write(&other, text.replace("replicas: 2", "replicas: 30")).unwrap();
     std::fs::rename(&other, &path).unwrap();
     assert_eq!(store.get(&key("f")).await.unwrap()["spec"]["replicas"], 30);
@@ -411,7 +388,7 @@ fn names_in(folder: &std::path::Path) -> Vec<String> {
 #[tokio::test]
 async fn writes_leave_one_lock_per_folder_not_one_per_object() {
     let dir = temp("one-lock");
-    let store = Directory::new(&dir, "default");
+    let store = Directory::new(dir.path(), "default");
     for i in 0..5 {
         store
             .apply(&function(&format!("f-{i}"), "t", 1), ApplyOptions::default())
@@ -421,13 +398,13 @@ async fn writes_leave_one_lock_per_folder_not_one_per_object() {
     for i in 0..5 {
         store.delete(&key(&format!("f-{i}"))).await.unwrap();
     }
-    assert_eq!(names_in(&dir.join("default/function")), [".mesh.lock"]);
+    assert_eq!(names_in(&dir.path().join("default/function")), [".mesh.lock"]);
 }
 
 #[tokio::test]
 async fn opening_a_store_removes_what_crashed_writers_left_and_nothing_else() {
     let dir = temp("clean");
-    let folder = dir.join("default/function");
+    let folder = dir.path().join("default/function");
     std::fs::create_dir_all(&folder).unwrap();
     let old = std::time::SystemTime::now() - std::time::Duration::from_hours(1);
     let make = |name: &str, aged: bool| {
@@ -455,7 +432,7 @@ async fn opening_a_store_removes_what_crashed_writers_left_and_nothing_else() {
         .unwrap();
     held.lock().unwrap();
 
-    let spec = mesh_kube::StoreSpec::Dir(dir.to_path_buf());
+    let spec = mesh_kube::StoreSpec::Dir(dir.path().to_path_buf());
     mesh_kube::AnyStore::open(&spec, &mesh_kube::ClusterOptions::default())
         .await
         .unwrap();
@@ -471,7 +448,7 @@ async fn opening_a_store_removes_what_crashed_writers_left_and_nothing_else() {
     );
     drop(held);
     assert_eq!(
-        Directory::new(&dir, "default").clean().unwrap(),
+        Directory::new(dir.path(), "default").clean().unwrap(),
         1,
         "the lock no one holds now"
     );

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use mesh_core::convert::Identity;
 use mesh_core::identity::Claim;
 use mesh_core::pipeline::{Object, Renderer};
 use mesh_kube::components::{self, Found, Wanted};
@@ -174,10 +175,12 @@ async fn find(store: &AnyStore, args: &ObjectArgs) -> Result<Value, String> {
         return Err(format!("`{}` is not tenant/namespace/name", args.name));
     };
     let wanted = Wanted {
-        kind,
-        tenant,
-        namespace,
-        name,
+        id: Identity {
+            kind,
+            tenant,
+            namespace,
+            name,
+        },
         k8s_namespace: sel.namespace.as_deref(),
         cluster: sel.cluster.as_deref(),
     };

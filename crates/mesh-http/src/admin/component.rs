@@ -122,10 +122,12 @@ fn wanted<'a>(
     at: &'a convert::Location,
 ) -> Wanted<'a> {
     Wanted {
-        kind,
-        tenant,
-        namespace,
-        name,
+        id: Identity {
+            kind,
+            tenant,
+            namespace,
+            name,
+        },
         k8s_namespace: Some(&at.namespace),
         cluster: at.cluster.as_deref(),
     }
