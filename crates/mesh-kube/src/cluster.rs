@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use futures::StreamExt;
+use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
@@ -97,30 +98,6 @@ pub struct Cluster {
     client: kube::Client,
     namespace: String,
     retry: RetryPolicy,
-}
-
-fn api_resource(kind: ResourceKind) -> ApiResource {
-    match kind {
-        ResourceKind::Secret => core_v1("Secret", "secrets"),
-        _ => ApiResource {
-            group: "compute.functionmesh.io".to_owned(),
-            version: "v1alpha1".to_owned(),
-            api_version: kind.api_version().to_owned(),
-            kind: kind.as_str().to_owned(),
-            plural: kind.plural().to_owned(),
-        },
-    }
-}
-
-/// A kind of the core `v1` group.
-fn core_v1(kind: &str, plural: &str) -> ApiResource {
-    ApiResource {
-        group: String::new(),
-        version: "v1".to_owned(),
-        api_version: "v1".to_owned(),
-        kind: kind.to_owned(),
-        plural: plural.to_owned(),
-    }
 }
 
 /// The pod's name when it is the StatefulSet pod with ordinal `ordinal`: owned by a StatefulSet
@@ -236,7 +213,7 @@ impl Cluster {
     }
 
     fn api(&self, kind: ResourceKind, namespace: Option<&str>) -> Api<DynamicObject> {
-        let ar = api_resource(kind);
+        let ar = kind.api_resource();
         match namespace {
             Some(ns) => Api::namespaced_with(self.client.clone(), ns, &ar),
             None => Api::all_with(self.client.clone(), &ar),
@@ -469,7 +446,7 @@ impl Store for Cluster {
     async fn restart_instance(&self, pods: &Selector, ordinal: i32) -> Result<String, StoreError> {
         let namespace = pods.namespace.as_deref().unwrap_or(&self.namespace);
         let api: Api<DynamicObject> =
-            Api::namespaced_with(self.client.clone(), namespace, &core_v1("Pod", "pods"));
+            Api::namespaced_with(self.client.clone(), namespace, &ApiResource::erase::<Pod>(&()));
         let lp = ListParams::default().labels(&pods.label_selector());
         let list = self.call("Pod", "", || api.list(&lp)).await?;
         let name = list

@@ -21,9 +21,7 @@ pub use any::{AnyStore, StoreSpec};
 pub use cluster::{Cluster, ClusterOptions, FIELD_MANAGER};
 pub use directory::Directory;
 pub use error::StoreError;
-pub use object::{
-    Applied, ApplyOptions, MESH_API_VERSION, ObjectKey, ResourceKind, Selector, claim, desired, status_of,
-};
+pub use object::{Applied, ApplyOptions, ObjectKey, ResourceKind, Selector, claim, desired, status_of};
 pub use retry::RetryPolicy;
 
 use std::future::Future;

@@ -23,9 +23,6 @@ pub enum ResourceKind {
     Secret,
 }
 
-/// The Function Mesh API group and version.
-pub const MESH_API_VERSION: &str = "compute.functionmesh.io/v1alpha1";
-
 impl ResourceKind {
     /// Every kind, in apply order: secrets before the resources that use them.
     pub const ALL: [ResourceKind; 5] = [
@@ -69,11 +66,24 @@ impl ResourceKind {
         }
     }
 
+    /// What the API server calls the kind, from its Rust type (the CRD's derive, or
+    /// k8s-openapi's `Secret`).
+    pub fn api_resource(self) -> kube::core::ApiResource {
+        use kube::core::ApiResource;
+        match self {
+            Self::Function => ApiResource::erase::<mesh_core::crd::Function>(&()),
+            Self::Source => ApiResource::erase::<mesh_core::crd::Source>(&()),
+            Self::Sink => ApiResource::erase::<mesh_core::crd::Sink>(&()),
+            Self::FunctionMesh => ApiResource::erase::<mesh_core::crd::FunctionMesh>(&()),
+            Self::Secret => ApiResource::erase::<k8s_openapi::api::core::v1::Secret>(&()),
+        }
+    }
+
     /// `apiVersion` of the kind.
     pub fn api_version(self) -> &'static str {
         match self {
             Self::Secret => "v1",
-            _ => MESH_API_VERSION,
+            _ => mesh_core::crd::API_VERSION,
         }
     }
 
@@ -266,4 +276,23 @@ pub fn desired(object: &Value) -> Value {
             .collect();
     out.insert("metadata".to_owned(), Value::Object(meta));
     Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names the stores spell (directory paths, errors, label selectors) are the ones the
+    /// API server knows the types by.
+    #[test]
+    fn kind_names_are_those_of_the_types() {
+        for kind in ResourceKind::ALL {
+            let ar = kind.api_resource();
+            assert_eq!(
+                (kind.as_str(), kind.plural(), kind.api_version()),
+                (ar.kind.as_str(), ar.plural.as_str(), ar.api_version.as_str()),
+                "{kind:?}"
+            );
+        }
+    }
 }
