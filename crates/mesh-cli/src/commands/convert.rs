@@ -52,16 +52,11 @@ pub fn run(
 /// The label of the document `at`: the input's path, with the document's index when the input
 /// holds several; empty for a bundle as a whole.
 fn label(inputs: &[Input], at: Option<At>) -> String {
-    match at {
-        None => String::new(),
-        Some(At {
-            input,
-            document: None,
-        }) => inputs[input].label.clone(),
-        Some(At {
-            input,
-            document: Some(i),
-        }) => format!("{}[{i}]", inputs[input].label),
+    let Some(at) = at else { return String::new() };
+    let input = inputs.get(at.input).map_or("", |i| i.label.as_str());
+    match at.document {
+        None => input.to_owned(),
+        Some(i) => format!("{input}[{i}]"),
     }
 }
 

@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use super::CUSTOM;
 use super::Context;
 use super::component::{Component, PulsarComponent, each_kind};
 use super::identity;
@@ -123,7 +122,6 @@ pub fn bundle(
         &mut meta_diags,
     );
     if meta_diags.has_errors() {
-        d.own.extend_under(CUSTOM, Diagnostics::new());
         d.own.extend(meta_diags);
         return Err(d);
     }

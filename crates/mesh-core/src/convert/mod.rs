@@ -38,8 +38,8 @@ mod topics;
 
 pub use auth::{AuthContext, OAUTH2_PLUGIN, TOKEN_PLUGIN};
 pub use bundle::{Bundle, BundleDiagnostics, bundle};
-pub(crate) use component::for_kind;
 pub use component::{Component, Produced, PulsarComponent, UpdateRequest, produce};
+pub(crate) use component::{each_kind, for_kind};
 pub use function::{DEFAULT_FUNCTION_FILE, function};
 pub use identity::{Identity, reserved_claims};
 pub use metadata::{MANAGED_ANNOTATION, OPERATOR_SELECTOR_KEYS};

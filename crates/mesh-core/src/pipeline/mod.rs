@@ -124,7 +124,7 @@ impl Collect for Renderer {
 /// What a run produced.
 #[derive(Debug)]
 pub struct Report<C> {
-    /// The objects, as collected.
+    /// The objects, as collected (none after the first error: a failed run writes nothing).
     pub out: C,
     /// Every diagnostic, in input order.
     pub diagnostics: Vec<Located>,
@@ -151,6 +151,8 @@ pub struct Pipeline<'c, 'w, C> {
     members: Vec<(At, Component)>,
     inputs: usize,
     documents: usize,
+    /// An error was reported.
+    failed: bool,
 }
 
 impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
@@ -164,6 +166,7 @@ impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
             members: Vec::new(),
             inputs: 0,
             documents: 0,
+            failed: false,
         }
     }
 
@@ -185,6 +188,7 @@ impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
             }
             Err(e) => {
                 self.documents += 1;
+                self.failed = true;
                 self.diagnostics.push(Located {
                     at: Some(At {
                         input,
@@ -198,6 +202,7 @@ impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
     }
 
     fn report(&mut self, at: Option<At>, diagnostics: Diagnostics) {
+        self.failed |= diagnostics.has_errors();
         self.diagnostics
             .extend(diagnostics.into_iter().map(|diagnostic| Located {
                 at,
@@ -206,7 +211,12 @@ impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
             }));
     }
 
+    /// Hands `objects` to the collector, unless the run already failed: then nothing is
+    /// written, so rendering more would be wasted.
     fn emit(&mut self, at: Option<At>, objects: Vec<Object>) {
+        if self.failed {
+            return;
+        }
         for o in objects {
             if let Err(e) = self.out.collect(o) {
                 self.report(
@@ -238,7 +248,9 @@ impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
                 Err(d) => return self.report(Some(at), one(d)),
             },
             (Task::Validate | Task::Admit, given) => match (detect_document(doc), given) {
-                (Ok(DocumentKind::Resource(_) | DocumentKind::Mesh), _) => return self.admit(at, doc),
+                (Ok(found @ (DocumentKind::Resource(_) | DocumentKind::Mesh)), _) => {
+                    return self.admit(at, doc, found);
+                }
                 (_, Some(kind)) | (Ok(DocumentKind::Config(kind)), None) => kind,
                 (Err(d), None) => return self.report(Some(at), one(d)),
             },
@@ -267,8 +279,8 @@ impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
         }
     }
 
-    fn admit(&mut self, at: At, doc: &RawDocument) {
-        let found = admit(doc);
+    fn admit(&mut self, at: At, doc: &RawDocument, kind: DocumentKind) {
+        let found = admit_as(doc, kind);
         if self.options.task == Task::Admit && !found.has_errors() {
             match doc.value() {
                 Ok(v) => self.emit(Some(at), vec![Object::Given(v)]),
@@ -282,11 +294,9 @@ impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
     pub fn finish(mut self) -> Report<C> {
         if let Some(name) = self.options.bundle.take() {
             let members = std::mem::take(&mut self.members);
-            let failed = self
-                .diagnostics
-                .iter()
-                .any(|d| d.diagnostic.severity == Severity::Error);
-            if !members.is_empty() || !failed {
+            // Members that failed to read are not in the bundle: it is still converted for its
+            // diagnostics, and `emit` produces nothing of a failed run.
+            if !members.is_empty() || !self.failed {
                 let (places, components): (Vec<At>, Vec<Component>) = members.into_iter().unzip();
                 let (found, objects) = match convert::bundle(&name, components, self.ctx) {
                     Ok(b) => {
@@ -296,9 +306,7 @@ impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
                     }
                     Err(d) => (d, Vec::new()),
                 };
-                // Members that failed to read are not in the bundle: it is converted for its
-                // diagnostics, but not produced.
-                if self.options.task != Task::Validate && !failed {
+                if self.options.task != Task::Validate {
                     self.emit(None, objects);
                 }
                 self.report(None, found.own);
@@ -346,15 +354,22 @@ pub fn read_one(bytes: &[u8], kind: Kind) -> Result<Component, ReadError> {
 /// operator would admit it.
 pub fn admit(doc: &RawDocument) -> Diagnostics {
     match detect_document(doc) {
-        Ok(DocumentKind::Resource(kind)) => for_kind!(kind, C => doc
+        Ok(kind) => admit_as(doc, kind),
+        Err(d) => one(d),
+    }
+}
+
+/// [`admit`] of a document whose kind is already told.
+fn admit_as(doc: &RawDocument, kind: DocumentKind) -> Diagnostics {
+    match kind {
+        DocumentKind::Resource(kind) => for_kind!(kind, C => doc
             .typed::<<C as PulsarComponent>::Resource>()
             .map_or_else(|d| d, |r| C::admit(&r, webhook::Origin::Given))),
-        Ok(DocumentKind::Mesh) => doc.typed::<FunctionMesh>().err().unwrap_or_default(),
-        Ok(DocumentKind::Config(_)) => one(Diagnostic::error(
+        DocumentKind::Mesh => doc.typed::<FunctionMesh>().err().unwrap_or_default(),
+        DocumentKind::Config(_) => one(Diagnostic::error(
             "",
             "this is a Pulsar config, not a Function Mesh resource",
         )),
-        Err(d) => one(d),
     }
 }
 

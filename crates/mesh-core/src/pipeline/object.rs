@@ -53,9 +53,7 @@ impl Serialize for Object {
             Self::Sink(o) => o.serialize(s),
             Self::FunctionMesh(o) => o.serialize(s),
             Self::Secret(o) => o.serialize(s),
-            Self::Config(Component::Function(c)) => c.serialize(s),
-            Self::Config(Component::Source(c)) => c.serialize(s),
-            Self::Config(Component::Sink(c)) => c.serialize(s),
+            Self::Config(c) => crate::convert::each_kind!(c, c: _C => c.serialize(s)),
             Self::Given(v) => v.serialize(s),
         }
     }

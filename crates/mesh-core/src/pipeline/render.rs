@@ -169,14 +169,14 @@ impl Renderer {
 
     /// The text, as [`Renderer::write_to`] writes it.
     pub fn finish(self) -> String {
+        if let Some(only) = self.first {
+            return only;
+        }
         let (head, tail) = self.frame();
         let mut text = String::with_capacity(
             head.len() + tail.len() + self.parts.iter().map(String::len).sum::<usize>(),
         );
         text.push_str(head);
-        if let Some(only) = self.first {
-            return only;
-        }
         for p in &self.parts {
             text.push_str(p);
         }
