@@ -8,7 +8,7 @@
 //!   resources out, JSON or YAML by `Accept`, warnings as `Warning: 299` headers),
 //!   `POST /mesh/v1/validate/{kind}` (the diagnostics only), `GET /mesh/v1/crds`.
 //! * `GET /healthz` (the process answers), `GET /readyz` (the store answers) and
-//!   `GET /metrics` (Prometheus text).
+//!   `GET /metrics` (OpenMetrics text).
 //!
 //! Every request gets an id (`x-request-id`, taken from the request when it has one), a tracing
 //! span, a time limit, and is counted. Bodies are limited in size, requests in number, and
@@ -17,6 +17,7 @@
 pub mod admin;
 pub mod auth;
 mod body;
+mod edge;
 mod error;
 mod mesh_api;
 mod metrics;
@@ -150,9 +151,34 @@ pub fn router(state: Arc<AppState>, limits: Limits) -> Router {
             },
             body::read_whole,
         ))
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::error_handling::HandleErrorLayer::new(edge::timed_out(
+                    limits.request_timeout,
+                )))
+                .timeout(limits.request_timeout),
+        )
         .layer(axum::middleware::from_fn_with_state(
-            (state.clone(), limits.request_timeout),
-            metrics::observe,
+            state.clone(),
+            metrics::count,
         ))
+        .layer(
+            tower::ServiceBuilder::new()
+                .map_request(edge::screen_client_id)
+                .layer(tower_http::request_id::SetRequestIdLayer::new(
+                    edge::REQUEST_ID,
+                    edge::NextId::default(),
+                ))
+                .layer(tower_http::request_id::PropagateRequestIdLayer::new(
+                    edge::REQUEST_ID,
+                ))
+                .layer(
+                    tower_http::trace::TraceLayer::new_for_http()
+                        .make_span_with(edge::RequestSpan)
+                        .on_request(())
+                        .on_response(edge::AccessLog)
+                        .on_failure(()),
+                ),
+        )
         .with_state(state)
 }

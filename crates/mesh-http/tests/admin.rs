@@ -603,6 +603,16 @@ async fn requests_are_counted_and_carry_ids() {
         .body(axum::body::Body::empty())
         .unwrap();
     assert_eq!(call(&app, mine).await.headers["x-request-id"], "trace-me-42");
+    // A client id that is too long is not echoed: the request gets one of ours.
+    let long = "x".repeat(129);
+    let theirs = Request::get(F)
+        .header("x-request-id", long.as_str())
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let ours = call(&app, theirs).await.headers["x-request-id"].clone();
+    assert_ne!(ours, long.as_str());
+    assert_eq!(ours.len(), 16, "{ours:?}");
+    assert!(ours.to_str().unwrap().bytes().all(|b| b.is_ascii_hexdigit()));
     call(&app, get("/admin/v3/functions/public/default/missing")).await;
     call(&app, get("/nowhere")).await;
 
@@ -612,16 +622,17 @@ async fn requests_are_counted_and_carry_ids() {
         m.headers[header::CONTENT_TYPE]
             .to_str()
             .unwrap()
-            .starts_with("text/plain")
+            .starts_with("application/openmetrics-text; version=1.0.0")
     );
     let text = m.body;
+    assert!(text.ends_with("# EOF\n"), "{text}");
     for line in [
         r#"mesh_http_requests_total{method="POST",route="/admin/v3/functions/{tenant}/{namespace}/{name}",status="204"} 1"#,
-        r#"mesh_http_requests_total{method="GET",route="/admin/v3/functions/{tenant}/{namespace}/{name}",status="200"} 2"#,
+        r#"mesh_http_requests_total{method="GET",route="/admin/v3/functions/{tenant}/{namespace}/{name}",status="200"} 3"#,
         r#"mesh_http_requests_total{method="GET",route="/admin/v3/functions/{tenant}/{namespace}/{name}",status="404"} 1"#,
         r#"mesh_http_requests_total{method="GET",route="unmatched",status="404"} 1"#,
         r#"mesh_conversions_total{kind="function",outcome="converted"} 1"#,
-        r#"mesh_http_request_duration_seconds_count{method="GET",route="/admin/v3/functions/{tenant}/{namespace}/{name}"} 3"#,
+        r#"mesh_http_request_duration_seconds_count{method="GET",route="/admin/v3/functions/{tenant}/{namespace}/{name}"} 4"#,
     ] {
         assert!(text.lines().any(|l| l == line), "missing `{line}` in\n{text}");
     }

@@ -245,3 +245,32 @@ async fn an_unreadable_stored_file_is_reported_skipped_in_lists_and_deletable() 
     let still = call(&app, get("/admin/v3/functions/public/default/good")).await;
     assert_eq!(still.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_request_past_its_time_limit_is_answered_503_with_the_limit_and_counted() {
+    let (state, _dir) = state("time-limit");
+    let limits = mesh_http::Limits {
+        request_timeout: std::time::Duration::from_millis(200),
+        ..common::limits()
+    };
+    let app = router(state, limits);
+    // A body that never ends, with the body's own limit far away: the request's limit ends it.
+    let stalled = Body::from_stream(futures::stream::pending::<Result<Vec<u8>, std::io::Error>>());
+    let req = Request::post("/mesh/v1/convert/function")
+        .header("content-type", "application/json")
+        .header("x-request-id", "slow-1")
+        .body(stalled)
+        .unwrap();
+    let a = call(&app, req).await;
+    assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE, "{}", a.body);
+    assert_eq!(a.reason(), "request timed out after 200ms");
+    assert_eq!(a.headers["x-request-id"], "slow-1");
+    let metrics = call(&app, get("/metrics")).await.body;
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l == r#"mesh_http_requests_total{method="POST",route="unmatched",status="503"} 1"#),
+        "{metrics}"
+    );
+    assert_eq!(in_flight(&app).await, 1);
+}
