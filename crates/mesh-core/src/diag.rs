@@ -190,11 +190,17 @@ impl fmt::Display for Diagnostics {
 }
 
 /// An error and all its causes on one line: `invalid YAML: line 2 column 3: duplicate key`.
+///
+/// A cause whose text its error already shows (as some libraries' errors repeat their
+/// source) is not repeated.
 pub fn error_chain(error: &dyn std::error::Error) -> String {
     let mut out = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
-        let _ = write!(out, ": {cause}");
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            let _ = write!(out, ": {text}");
+        }
         source = cause.source();
     }
     out
@@ -210,6 +216,20 @@ mod tests {
         assert_eq!(join("inputs", "[0]"), "inputs[0]");
         assert_eq!(join("", "name"), "name");
         assert_eq!(join("spec", ""), "spec");
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("outer")]
+    struct Outer(#[source] Repeats);
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("client failed: {0}")]
+    struct Repeats(#[source] std::io::Error);
+
+    #[test]
+    fn a_chain_shows_each_cause_once() {
+        let e = Outer(Repeats(std::io::Error::other("connection refused")));
+        assert_eq!(error_chain(&e), "outer: client failed: connection refused");
     }
 
     #[test]

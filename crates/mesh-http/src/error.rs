@@ -78,7 +78,7 @@ impl ApiError {
                 StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
                 StoreError::Unsupported(_) => StatusCode::NOT_IMPLEMENTED,
                 StoreError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
-                StoreError::Config(_) | StoreError::Io { .. } | StoreError::Corrupt { .. } => {
+                StoreError::Config { .. } | StoreError::Io { .. } | StoreError::Corrupt { .. } => {
                     StatusCode::INTERNAL_SERVER_ERROR
                 }
             },

@@ -8,7 +8,7 @@
 //!   resources out, JSON or YAML by `Accept`, warnings as `Warning: 299` headers),
 //!   `POST /mesh/v1/validate/{kind}` (the diagnostics only), `GET /mesh/v1/crds`.
 //! * `GET /healthz` (the process answers), `GET /readyz` (the store answers) and
-//!   `GET /metrics` (OpenMetrics text).
+//!   `GET /metrics` (the `OpenMetrics` text format).
 //!
 //! Every request gets an id (`x-request-id`, taken from the request when it has one), a tracing
 //! span, a time limit, and is counted. Bodies are limited in size, requests in number, and

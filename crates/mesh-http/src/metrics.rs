@@ -134,7 +134,7 @@ fn store_error_class(e: &StoreError) -> &'static str {
         StoreError::Invalid(_) => "invalid",
         StoreError::Forbidden(_) => "forbidden",
         StoreError::Unavailable { .. } => "unavailable",
-        StoreError::Config(_) => "config",
+        StoreError::Config { .. } => "config",
         StoreError::Io { .. } => "io",
         StoreError::Corrupt { .. } => "corrupt",
         StoreError::Unsupported(_) => "unsupported",

@@ -14,7 +14,8 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::core::ApiResource;
 use serde_json::{Value, json};
 
-use crate::retry::{self, Attempt, RetryPolicy};
+use crate::error::{ApiStatus, Refusal, Transient};
+use crate::retry::{self, Failure, RetryPolicy};
 use crate::{Applied, ApplyOptions, ObjectKey, ResourceKind, Selector, Store, StoreError};
 
 /// The field manager of every apply.
@@ -69,7 +70,7 @@ fn exact_in_kubernetes(object: &Value) -> Result<(), StoreError> {
     if bad.is_empty() {
         return Ok(());
     }
-    Err(StoreError::Invalid(format!(
+    Err(StoreError::rule(format!(
         "the Kubernetes API server keeps integers in 64 bits and other numbers as 64-bit floats, \
          so it would change {}; give such values as strings",
         bad.join(", ")
@@ -114,22 +115,34 @@ fn statefulset_pod(meta: &kube::core::ObjectMeta, ordinal: i32) -> Option<String
     owned.then(|| name.to_owned())
 }
 
-fn classify(e: kube::Error) -> Attempt<kube::Error> {
+/// Whether a failed call is worth another attempt: the API server is busy or failing (429,
+/// 5xx), or could not be reached.
+fn retryable(e: &kube::Error) -> bool {
     match e {
-        kube::Error::Api(ref s) if s.code == 429 || (500..600).contains(&s.code) => {
-            Attempt::Retry(format!("{} {}: {}", s.code, s.reason, s.message))
-        }
-        kube::Error::HyperError(ref h) => Attempt::Retry(mesh_core::error_chain(h)),
-        kube::Error::Service(ref s) => Attempt::Retry(mesh_core::error_chain(s.as_ref())),
-        other => Attempt::Fail(other),
+        kube::Error::Api(s) => s.code == 429 || (500..600).contains(&s.code),
+        kube::Error::HyperError(_) | kube::Error::Service(_) => true,
+        _ => false,
+    }
+}
+
+/// The last failure of a call, as the store tells it.
+fn transient(e: kube::Error) -> Transient {
+    match e {
+        kube::Error::Api(s) => Transient::Status(ApiStatus(s)),
+        kube::Error::HyperError(h) => Transient::Connection(Box::new(h)),
+        kube::Error::Service(s) => Transient::Connection(s),
+        other => Transient::Client(other),
     }
 }
 
 /// Maps a final failure of an operation on the object `kind` `name` to the store's error.
-fn store_error(kind: &str, name: &str, e: Result<kube::Error, (u32, String)>) -> StoreError {
+fn store_error(kind: &str, name: &str, e: Failure<kube::Error>) -> StoreError {
     match e {
-        Err((attempts, message)) => StoreError::Unavailable { attempts, message },
-        Ok(kube::Error::Api(s)) => match (s.code, s.reason.as_str()) {
+        Failure::Exhausted { attempts, last } => StoreError::Unavailable {
+            attempts,
+            last: last.map_or_else(Transient::TimedOut, transient),
+        },
+        Failure::Final(kube::Error::Api(s)) => match (s.code, s.reason.as_str()) {
             (404, _) => StoreError::NotFound {
                 kind: kind.to_owned(),
                 name: name.to_owned(),
@@ -138,14 +151,13 @@ fn store_error(kind: &str, name: &str, e: Result<kube::Error, (u32, String)>) ->
                 kind: kind.to_owned(),
                 name: name.to_owned(),
             },
-            (409, _) => StoreError::Conflict(s.message),
-            (401 | 403, _) => StoreError::Forbidden(s.message),
-            (400 | 422, _) => StoreError::Invalid(s.message),
-            (code, reason) => StoreError::Invalid(format!("{code} {reason}: {}", s.message)),
+            (409, _) => StoreError::Conflict(ApiStatus(s)),
+            (401 | 403, _) => StoreError::Forbidden(ApiStatus(s)),
+            _ => StoreError::Invalid(Refusal::Api(ApiStatus(s))),
         },
-        Ok(other) => StoreError::Unavailable {
+        Failure::Final(other) => StoreError::Unavailable {
             attempts: 1,
-            message: mesh_core::error_chain(&other),
+            last: transient(other),
         },
     }
 }
@@ -168,21 +180,23 @@ impl Cluster {
             context: options.context.clone(),
             ..KubeConfigOptions::default()
         };
-        let config: Result<kube::Config, String> = match &options.kubeconfig {
+        let config: Result<kube::Config, kube::Error> = match &options.kubeconfig {
             Some(path) => match Kubeconfig::read_from(path) {
                 Ok(k) => kube::Config::from_custom_kubeconfig(k, &kube_options)
                     .await
-                    .map_err(|e| mesh_core::error_chain(&e)),
-                Err(e) => Err(format!("{}: {}", path.display(), mesh_core::error_chain(&e))),
+                    .map_err(kube::Error::from),
+                Err(e) => Err(e.into()),
             },
             None if options.context.is_some() => kube::Config::from_kubeconfig(&kube_options)
                 .await
-                .map_err(|e| mesh_core::error_chain(&e)),
-            None => kube::Config::infer()
-                .await
-                .map_err(|e| mesh_core::error_chain(&e)),
+                .map_err(kube::Error::from),
+            None => kube::Config::infer().await.map_err(kube::Error::InferConfig),
         };
-        let config = config.map_err(StoreError::Config)?;
+        let unusable = |source| StoreError::Config {
+            kubeconfig: options.kubeconfig.clone(),
+            source,
+        };
+        let config = config.map_err(unusable)?;
         let mut config = config;
         config.read_timeout = Some(options.retry.call_timeout);
         config.connect_timeout = Some(Duration::from_secs(5));
@@ -193,8 +207,7 @@ impl Cluster {
             .namespace
             .clone()
             .unwrap_or_else(|| config.default_namespace.clone());
-        let client =
-            kube::Client::try_from(config).map_err(|e| StoreError::Config(mesh_core::error_chain(&e)))?;
+        let client = kube::Client::try_from(config).map_err(unusable)?;
         Ok(Self::from_client(client, namespace, options.retry))
     }
 
@@ -226,7 +239,7 @@ impl Cluster {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, kube::Error>>,
     {
-        retry::run(&self.retry, classify, call)
+        retry::run(&self.retry, retryable, call)
             .await
             .map_err(|e| store_error(kind, name, e))
     }
@@ -259,17 +272,16 @@ impl Cluster {
         pp.dry_run = options.dry_run;
         let api = self.api(key.kind, Some(&key.namespace));
         let patch = Patch::Apply(&object);
-        let after = retry::run(&self.retry, classify, || api.patch(&key.name, &pp, &patch))
+        let after = retry::run(&self.retry, retryable, || api.patch(&key.name, &pp, &patch))
             .await
             .map_err(|e| match e {
                 // The object itself cannot be missing on apply: its namespace or type is.
-                Ok(kube::Error::Api(s)) if s.code == 404 => StoreError::Invalid(format!(
-                    "{} (does the namespace exist, and are mesh's CRDs installed? `mesh install-crds`)",
-                    s.message
-                )),
+                Failure::Final(kube::Error::Api(s)) if s.code == 404 => {
+                    StoreError::Invalid(Refusal::NoNamespaceOrType(ApiStatus(s)))
+                }
                 other => store_error(key.kind.as_str(), &key.name, other),
             })?;
-        let after = serde_json::to_value(after).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let after = serde_json::to_value(after).map_err(|e| StoreError::Invalid(e.into()))?;
         Ok(match before {
             None => Applied::Created,
             Some(b) if content(b) == content(&after) => Applied::Unchanged,
@@ -309,7 +321,10 @@ impl Cluster {
                 if tokio::time::Instant::now() >= deadline {
                     return Err(StoreError::Unavailable {
                         attempts: 1,
-                        message: format!("CRD {name} is not Established after {wait:?}"),
+                        last: Transient::NotEstablished {
+                            name: name.clone(),
+                            wait,
+                        },
                     });
                 }
                 tokio::time::sleep(Duration::from_millis(200)).await;
@@ -388,7 +403,7 @@ impl Store for Cluster {
         let key = ObjectKey::of(object, &self.namespace)?;
         exact_in_kubernetes(object)?;
         let mut object: DynamicObject =
-            serde_json::from_value(object.clone()).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            serde_json::from_value(object.clone()).map_err(|e| StoreError::Invalid(e.into()))?;
         object.metadata.namespace = Some(key.namespace.clone());
         let pp = PostParams {
             dry_run: options.dry_run,
@@ -405,7 +420,7 @@ impl Store for Cluster {
         let o = self
             .call(key.kind.as_str(), &key.name, || api.get(&key.name))
             .await?;
-        let mut v = serde_json::to_value(o).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut v = serde_json::to_value(o).map_err(|e| StoreError::Invalid(e.into()))?;
         v["apiVersion"] = json!(key.kind.api_version());
         v["kind"] = json!(key.kind.as_str());
         Ok(v)
@@ -418,7 +433,7 @@ impl Store for Cluster {
         list.items
             .into_iter()
             .map(|o| {
-                let mut v = serde_json::to_value(o).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                let mut v = serde_json::to_value(o).map_err(|e| StoreError::Invalid(e.into()))?;
                 v["apiVersion"] = json!(kind.api_version());
                 v["kind"] = json!(kind.as_str());
                 Ok(v)
@@ -467,7 +482,7 @@ impl Store for Cluster {
 
     /// One call, no retries, within 3 seconds: readiness reports the API server as it is now.
     async fn ping(&self) -> Result<(), StoreError> {
-        retry::run(&RetryPolicy::once(PING_TIMEOUT), classify, || {
+        retry::run(&RetryPolicy::once(PING_TIMEOUT), retryable, || {
             self.client.apiserver_version()
         })
         .await

@@ -83,7 +83,7 @@ fn check_name(what: &str, value: &str, dots: bool) -> Result<(), StoreError> {
     let problem = mesh_core::validate::k8s::subdomain_problem(value)
         .or_else(|| (!dots && value.contains('.')).then(|| "must not contain `.`".to_owned()));
     match problem {
-        Some(p) => Err(StoreError::Invalid(format!("{what} `{value}` {p}"))),
+        Some(p) => Err(StoreError::rule(format!("{what} `{value}` {p}"))),
         None => Ok(()),
     }
 }
@@ -237,7 +237,7 @@ impl Directory {
     }
 
     fn write(path: &Path, object: &Value) -> Result<(), StoreError> {
-        let text = mesh_core::yaml::to_string(object).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let text = mesh_core::yaml::to_string(object).map_err(|e| StoreError::Invalid(e.into()))?;
         let folder = path.parent().unwrap_or(Path::new("."));
         let tmp = folder.join(format!(
             ".{}.tmp-{}-{}",

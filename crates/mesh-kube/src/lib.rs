@@ -20,7 +20,7 @@ mod retry;
 pub use any::{AnyStore, StoreSpec};
 pub use cluster::{Cluster, ClusterOptions, FIELD_MANAGER};
 pub use directory::Directory;
-pub use error::StoreError;
+pub use error::{ApiStatus, Refusal, StoreError, Transient};
 pub use object::{Applied, ApplyOptions, ObjectKey, ResourceKind, Selector, claim, desired, status_of};
 pub use retry::RetryPolicy;
 

@@ -127,7 +127,7 @@ impl ObjectKey {
     /// The key of `object`, whose namespace defaults to `default_namespace`.
     pub fn of(object: &Value, default_namespace: &str) -> Result<Self, StoreError> {
         let kind = ResourceKind::from_object(object).ok_or_else(|| {
-            StoreError::Invalid(format!(
+            StoreError::rule(format!(
                 "`{}` `{}` is not a resource mesh manages",
                 object.get("apiVersion").and_then(Value::as_str).unwrap_or(""),
                 object.get("kind").and_then(Value::as_str).unwrap_or("")
@@ -138,7 +138,7 @@ impl ObjectKey {
             .and_then(|m| m.get("name"))
             .and_then(Value::as_str)
             .filter(|n| !n.is_empty())
-            .ok_or_else(|| StoreError::Invalid("metadata.name is missing".to_owned()))?;
+            .ok_or_else(|| StoreError::rule("metadata.name is missing"))?;
         let namespace = meta
             .and_then(|m| m.get("namespace"))
             .and_then(Value::as_str)

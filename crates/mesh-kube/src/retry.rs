@@ -58,40 +58,51 @@ impl RetryPolicy {
     }
 }
 
-/// What a failed attempt means.
-pub(crate) enum Attempt<E> {
-    /// Worth another try; the text says why it failed.
-    Retry(String),
-    /// Final.
-    Fail(E),
+/// Why a retried call failed in the end.
+#[derive(Debug)]
+pub(crate) enum Failure<E> {
+    /// An error no retry mends.
+    Final(E),
+    /// Every attempt failed; the last failure.
+    Exhausted {
+        /// Attempts made.
+        attempts: u32,
+        /// The last attempt's error, or the time limit within which it got no answer.
+        last: Result<E, Duration>,
+    },
 }
 
-/// Runs `call` until it succeeds, fails for good, or the attempts are used up; the result then
-/// is `Err(Err((attempts, last reason)))`.
+/// Runs `call` until it succeeds, fails with an error that `retryable` does not accept, or the
+/// attempts are used up.
 pub(crate) async fn run<T, E, F, Fut>(
     policy: &RetryPolicy,
-    classify: impl Fn(E) -> Attempt<E>,
+    retryable: impl Fn(&E) -> bool,
     mut call: F,
-) -> Result<T, Result<E, (u32, String)>>
+) -> Result<T, Failure<E>>
 where
+    E: std::error::Error,
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, E>>,
 {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let reason = match tokio::time::timeout(policy.call_timeout, call()).await {
+        let last = match tokio::time::timeout(policy.call_timeout, call()).await {
             Ok(Ok(v)) => return Ok(v),
-            Ok(Err(e)) => match classify(e) {
-                Attempt::Fail(e) => return Err(Ok(e)),
-                Attempt::Retry(reason) => reason,
-            },
-            Err(_) => format!("no answer within {:?}", policy.call_timeout),
+            Ok(Err(e)) if !retryable(&e) => return Err(Failure::Final(e)),
+            Ok(Err(e)) => Ok(e),
+            Err(_) => Err(policy.call_timeout),
         };
         if attempt >= policy.attempts {
-            return Err(Err((attempt, reason)));
+            return Err(Failure::Exhausted {
+                attempts: attempt,
+                last,
+            });
         }
-        tracing::debug!(attempt, %reason, "retrying");
+        match &last {
+            Ok(e) => tracing::debug!(attempt, reason = %e, "retrying"),
+            Err(limit) => tracing::debug!(attempt, ?limit, "retrying: no answer"),
+        }
         tokio::time::sleep(policy.delay(attempt)).await;
     }
 }
@@ -114,43 +125,60 @@ mod tests {
             attempts: 3,
             ..RetryPolicy::default()
         };
+        let busy = || std::io::Error::other("busy");
         let mut calls = 0;
         let r: Result<(), _> = run(
             &p,
-            |e: &str| Attempt::Retry(e.to_owned()),
+            |_: &std::io::Error| true,
             || {
                 calls += 1;
-                async { Err("busy") }
+                async { Err(busy()) }
             },
         )
         .await;
         assert_eq!(calls, 3);
-        assert!(matches!(r, Err(Err((3, ref m))) if m == "busy"));
+        assert!(
+            matches!(r, Err(Failure::Exhausted { attempts: 3, last: Ok(ref e) }) if e.to_string() == "busy")
+        );
 
         let mut calls = 0;
         let r: Result<u8, _> = run(
             &p,
-            |e: &str| Attempt::Fail(e),
+            |_: &std::io::Error| false,
             || {
                 calls += 1;
-                async { Err("bad") }
+                async { Err(std::io::Error::other("bad")) }
             },
         )
         .await;
         assert_eq!(calls, 1);
-        assert!(matches!(r, Err(Ok("bad"))));
+        assert!(matches!(r, Err(Failure::Final(ref e)) if e.to_string() == "bad"));
 
         let mut calls = 0;
         let r = run(
             &p,
-            |e: &str| Attempt::Retry(e.to_owned()),
+            |_: &std::io::Error| true,
             || {
                 calls += 1;
                 let n = calls;
-                async move { if n < 2 { Err("busy") } else { Ok(n) } }
+                async move { if n < 2 { Err(busy()) } else { Ok(n) } }
             },
         )
         .await;
         assert!(matches!(r, Ok(2)));
+
+        let slow = RetryPolicy {
+            attempts: 2,
+            call_timeout: Duration::from_millis(10),
+            ..RetryPolicy::default()
+        };
+        let r: Result<(), Failure<std::io::Error>> = run(&slow, |_| true, std::future::pending).await;
+        assert!(matches!(
+            r,
+            Err(Failure::Exhausted {
+                attempts: 2,
+                last: Err(_)
+            })
+        ));
     }
 }

@@ -222,7 +222,7 @@ async fn invalid_resources_come_back_with_the_servers_message() {
     });
     let e = store.apply(&bad, ApplyOptions::default()).await.unwrap_err();
     assert!(
-        matches!(&e, StoreError::Invalid(m) if m.contains("spec.replicas")),
+        matches!(&e, StoreError::Invalid(mesh_kube::Refusal::Api(s)) if s.code() == 422 && s.message().contains("spec.replicas")),
         "{e}"
     );
     let e = store
@@ -234,7 +234,7 @@ async fn invalid_resources_come_back_with_the_servers_message() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&e, StoreError::Invalid(m) if m.contains("no-such-namespace")),
+        matches!(&e, StoreError::Invalid(mesh_kube::Refusal::NoNamespaceOrType(s)) if s.message().contains("no-such-namespace")),
         "{e}"
     );
 }

@@ -145,7 +145,7 @@ async fn conflicts_and_invalid_objects_carry_the_servers_message() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&e, StoreError::Conflict(m) if m.contains("conflict with \"kubectl\"")),
+        matches!(&e, StoreError::Conflict(s) if s.code() == 409 && s.message().contains("conflict with \"kubectl\"")),
         "{e}"
     );
     let e = store
@@ -153,7 +153,7 @@ async fn conflicts_and_invalid_objects_carry_the_servers_message() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&e, StoreError::Invalid(m) if m.contains("spec.replicas: Invalid value")),
+        matches!(&e, StoreError::Invalid(mesh_kube::Refusal::Api(s)) if s.message().contains("spec.replicas: Invalid value")),
         "{e}"
     );
     server.await.unwrap();
@@ -189,7 +189,7 @@ async fn transient_failures_are_retried_and_then_reported_as_unavailable() {
     assert_eq!(store.get(&key).await.unwrap()["spec"]["className"], "A");
     let e = store.get(&key).await.unwrap_err();
     assert!(
-        matches!(&e, StoreError::Unavailable { attempts: 3, message } if message.contains("boom")),
+        matches!(&e, StoreError::Unavailable { attempts: 3, last: mesh_kube::Transient::Status(s) } if s.code() == 500 && s.message().contains("boom")),
         "{e}"
     );
     server.await.unwrap();

@@ -238,7 +238,7 @@ async fn whatever_is_stored_reads_back_and_what_could_not_be_is_refused() {
     object["spec"]["funcConfig"] = deep;
     let e = store.apply(&object, ApplyOptions::default()).await.unwrap_err();
     assert!(
-        matches!(e, StoreError::Invalid(ref m) if m.contains("more than 160 levels")),
+        matches!(e, StoreError::Invalid(mesh_kube::Refusal::Yaml(ref y)) if y.to_string().contains("more than 160 levels")),
         "{e}"
     );
     assert!(!root.path().join("default/function/deep.yaml").exists());

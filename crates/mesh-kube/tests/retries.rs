@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use mesh_kube::{Cluster, ClusterOptions, ObjectKey, ResourceKind, RetryPolicy, Store, StoreError};
+use mesh_kube::{
+    Cluster, ClusterOptions, ObjectKey, ResourceKind, RetryPolicy, Store, StoreError, Transient,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Answers every request 503 with a Kubernetes `Status`, one request per connection; counts them.
@@ -45,10 +47,10 @@ async fn unavailable_server() -> (String, Arc<AtomicUsize>) {
     (format!("http://{addr}"), count)
 }
 
-fn kubeconfig(server: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("mesh-kube-retries-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("kubeconfig");
+/// A kubeconfig for `server`, in a scratch directory that lives as long as the returned guard.
+fn kubeconfig(server: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kubeconfig");
     std::fs::write(
         &path,
         format!(
@@ -56,35 +58,111 @@ fn kubeconfig(server: &str) -> std::path::PathBuf {
         ),
     )
     .unwrap();
-    path
+    (dir, path)
+}
+
+fn quick(attempts: u32) -> RetryPolicy {
+    RetryPolicy {
+        attempts,
+        initial_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(20),
+        call_timeout: Duration::from_secs(5),
+    }
+}
+
+fn key() -> ObjectKey {
+    ObjectKey {
+        kind: ResourceKind::Function,
+        namespace: "default".to_owned(),
+        name: "x".to_owned(),
+    }
 }
 
 #[tokio::test]
 async fn a_503_is_tried_exactly_as_often_as_the_policy_says() {
     let (server, count) = unavailable_server().await;
+    let (_dir, kubeconfig) = kubeconfig(&server);
     let cluster = Cluster::connect(&ClusterOptions {
-        kubeconfig: Some(kubeconfig(&server)),
+        kubeconfig: Some(kubeconfig),
         namespace: Some("default".to_owned()),
-        retry: RetryPolicy {
-            attempts: 3,
-            initial_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(20),
-            call_timeout: Duration::from_secs(5),
-        },
+        retry: quick(3),
         ..ClusterOptions::default()
     })
     .await
     .unwrap();
-    let key = ObjectKey {
-        kind: ResourceKind::Function,
-        namespace: "default".to_owned(),
-        name: "x".to_owned(),
-    };
-    let e = cluster.get(&key).await.unwrap_err();
-    assert!(matches!(e, StoreError::Unavailable { .. }), "{e}");
+    let e = cluster.get(&key()).await.unwrap_err();
+    assert!(
+        matches!(&e, StoreError::Unavailable { attempts: 3, last: Transient::Status(s) } if s.code() == 503),
+        "{e:?}"
+    );
+    assert_eq!(
+        mesh_core::error_chain(&e),
+        "unavailable after 3 attempts: 503 ServiceUnavailable: the server is shutting down"
+    );
     assert_eq!(
         count.load(Ordering::SeqCst),
         3,
         "attempts: ours only, not kube's on top"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_unavailable_with_the_connection_error_as_its_cause() {
+    // A port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (_dir, kubeconfig) = kubeconfig(&format!("http://127.0.0.1:{port}"));
+    let cluster = Cluster::connect(&ClusterOptions {
+        kubeconfig: Some(kubeconfig),
+        namespace: Some("default".to_owned()),
+        retry: quick(2),
+        ..ClusterOptions::default()
+    })
+    .await
+    .unwrap();
+    let e = cluster.get(&key()).await.unwrap_err();
+    let StoreError::Unavailable {
+        attempts: 2,
+        last: Transient::Connection(cause),
+    } = &e
+    else {
+        panic!("{e:?}")
+    };
+    assert!(
+        mesh_core::error_chain(cause.as_ref()).contains("Connection refused"),
+        "{}",
+        mesh_core::error_chain(&e)
+    );
+    assert!(
+        mesh_core::error_chain(&e).starts_with("unavailable after 2 attempts: cannot reach the API server: "),
+        "{}",
+        mesh_core::error_chain(&e)
+    );
+}
+
+#[tokio::test]
+async fn an_unreadable_kubeconfig_is_a_config_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kubeconfig");
+    std::fs::write(&path, "clusters: [not, a, kubeconfig").unwrap();
+    let Err(e) = Cluster::connect(&ClusterOptions {
+        kubeconfig: Some(path.clone()),
+        ..ClusterOptions::default()
+    })
+    .await
+    else {
+        panic!("a broken kubeconfig was accepted")
+    };
+    assert!(
+        matches!(&e, StoreError::Config { kubeconfig: Some(p), .. } if *p == path),
+        "{e:?}"
+    );
+    let text = mesh_core::error_chain(&e);
+    assert!(
+        text.starts_with(&format!("cannot use the store (kubeconfig {}): ", path.display())),
+        "{text}"
     );
 }
