@@ -62,6 +62,41 @@ fn map_at<'a>(v: &'a mut Value, path: &[&str]) -> &'a mut Map<String, Value> {
     })
 }
 
+/// What `start`, `stop` and `restart` ask of a component.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Scale back to the remembered replicas ([`start`]).
+    Start,
+    /// Scale to 0, remembering the replicas ([`stop`]).
+    Stop,
+    /// Roll the pods ([`restart`]).
+    Restart,
+}
+
+impl Action {
+    /// Its name, as the admin API's last path segment spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Start => "start",
+            Self::Stop => "stop",
+            Self::Restart => "restart",
+        }
+    }
+
+    /// Does it to `object`, at `at` (an RFC 3339 time, used by a restart); whether `object`
+    /// changed (starting a running resource or stopping a stopped one changes nothing).
+    pub fn apply(self, object: &mut Value, at: &str) -> bool {
+        match self {
+            Self::Start => start(object),
+            Self::Stop => stop(object),
+            Self::Restart => {
+                restart(object, at);
+                true
+            }
+        }
+    }
+}
+
 /// Whether the resource is stopped.
 pub fn is_stopped(object: &Value) -> bool {
     stopped_replicas(object).is_some()

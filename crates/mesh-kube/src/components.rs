@@ -1,8 +1,11 @@
 //! Components by their Pulsar identity: the one rule for finding the resource of a
-//! `tenant/namespace/name`, and the one order in which a conversion's objects are written.
-//! `mesh serve`'s admin API and the CLI's `get`, `delete` and `apply` both go through here.
+//! `tenant/namespace/name`, the one order in which a conversion's objects are written, and the
+//! read-modify-writes of the lifecycle (update, start/stop/restart, delete with the Secrets the
+//! conversion wrote). `mesh serve`'s admin API and the CLI's `get`, `delete` and `apply` both go
+//! through here.
 
 use mesh_core::convert::{Identity, naming};
+use mesh_core::lifecycle::{self, Action};
 use serde_json::Value;
 
 use crate::{ApplyOptions, ObjectKey, ResourceKind, Selector, Store, StoreError};
@@ -107,4 +110,79 @@ pub async fn write(
         store.apply(o, options).await?;
     }
     Ok(())
+}
+
+/// Replaces a stored component by its updated conversion `objects` (its CR first): the stored
+/// lifecycle state is carried over (a stopped component stays stopped, the restart mark stays)
+/// and, unless `update_auth`, so is the stored auth Secret reference; then the objects are
+/// written in [`apply_order`].
+pub async fn replace(
+    store: &impl Store,
+    stored: &Value,
+    objects: &mut [Value],
+    update_auth: bool,
+    options: ApplyOptions,
+) -> Result<(), StoreError> {
+    if let Some(cr) = objects.first_mut() {
+        lifecycle::carry_over(stored, cr);
+        if !update_auth {
+            lifecycle::keep_auth(stored, cr);
+        }
+    }
+    write(store, objects, false, options).await
+}
+
+/// Does `action` to the stored component `object` at `at` (an RFC 3339 time) and writes it
+/// when that changed it; whether it did.
+pub async fn act(
+    store: &impl Store,
+    object: &Value,
+    action: Action,
+    at: &str,
+    options: ApplyOptions,
+) -> Result<bool, StoreError> {
+    let mut desired = crate::desired(object);
+    let changed = action.apply(&mut desired, at);
+    if changed {
+        store.apply(&desired, options).await?;
+    }
+    Ok(changed)
+}
+
+/// Deletes the component stored as `object` under `key`, then the auth and TLS Secrets it
+/// referred to when they are the ones its conversion wrote (same reserved labels; a Secret of
+/// anyone else's stays). A resource or Secret already gone counts as deleted. Returns the
+/// Secrets deleted.
+pub async fn remove(
+    store: &impl Store,
+    key: &ObjectKey,
+    object: &Value,
+) -> Result<Vec<ObjectKey>, StoreError> {
+    match store.delete(key).await {
+        Ok(()) | Err(StoreError::NotFound { .. }) => {}
+        Err(e) => return Err(e),
+    }
+    let owner = Selector::of_object(object);
+    let mut deleted = Vec::new();
+    for name in lifecycle::owned_secrets(object) {
+        let secret = ObjectKey {
+            kind: ResourceKind::Secret,
+            namespace: key.namespace.clone(),
+            name: name.to_owned(),
+        };
+        let stored = match store.get(&secret).await {
+            Ok(v) => v,
+            Err(StoreError::NotFound { .. }) => continue,
+            Err(e) => return Err(e),
+        };
+        if !owner.matches(&stored) {
+            continue;
+        }
+        match store.delete(&secret).await {
+            Ok(()) => deleted.push(secret),
+            Err(StoreError::NotFound { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(deleted)
 }

@@ -136,3 +136,128 @@ async fn a_create_that_loses_writes_nothing_and_an_update_writes_secrets_first()
         .await
         .unwrap();
 }
+
+/// A Secret labelled as the conversion of `east/wc` labels it.
+fn owned_secret(name: &str) -> Value {
+    let mut s = secret(name);
+    s["metadata"]["labels"] = function("east", "wc")["metadata"]["labels"].clone();
+    s
+}
+
+#[tokio::test]
+async fn removing_a_component_deletes_its_own_secrets_and_no_one_elses() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Directory::new(dir.path(), "default");
+    let mut cr = function("east", "wc");
+    cr["spec"]["pulsar"] = json!({"authSecret": "wc-auth", "tlsSecret": "shared-tls"});
+    for o in [&cr, &owned_secret("wc-auth"), &secret("shared-tls")] {
+        store.apply(o, WRITE).await.unwrap();
+    }
+    let key = mesh_kube::ObjectKey::of(&cr, "default").unwrap();
+    let deleted = components::remove(&store, &key, &cr).await.unwrap();
+    assert_eq!(
+        deleted.iter().map(|k| k.name.as_str()).collect::<Vec<_>>(),
+        ["wc-auth"]
+    );
+    assert!(store.get(&key).await.unwrap_err().is_not_found());
+    let secret_key = |name: &str| mesh_kube::ObjectKey {
+        kind: ResourceKind::Secret,
+        namespace: "default".to_owned(),
+        name: name.to_owned(),
+    };
+    assert!(
+        store
+            .get(&secret_key("wc-auth"))
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    // Unlabelled: someone else's, it stays.
+    store.get(&secret_key("shared-tls")).await.unwrap();
+    // Removing again: already gone counts as removed.
+    assert!(components::remove(&store, &key, &cr).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn lifecycle_actions_write_only_what_changes_and_updates_keep_the_lifecycle() {
+    use mesh_core::lifecycle::{self, Action};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Directory::new(dir.path(), "default");
+    let mut cr = function("east", "wc");
+    cr["spec"]["replicas"] = json!(3);
+    store.apply(&cr, WRITE).await.unwrap();
+    let key = mesh_kube::ObjectKey::of(&cr, "default").unwrap();
+    let at = "2026-12-01T20:00:00Z";
+
+    assert!(
+        !components::act(&store, &cr, Action::Start, at, WRITE)
+            .await
+            .unwrap()
+    );
+    assert!(
+        components::act(&store, &cr, Action::Stop, at, WRITE)
+            .await
+            .unwrap()
+    );
+    let stopped = store.get(&key).await.unwrap();
+    assert_eq!(stopped["spec"]["replicas"], 0);
+    assert!(lifecycle::is_stopped(&stopped));
+    assert!(
+        !components::act(&store, &stopped, Action::Stop, at, WRITE)
+            .await
+            .unwrap()
+    );
+
+    // An update of a stopped component (now 5 instances) stays stopped, remembering 5.
+    let mut updated = [function("east", "wc")];
+    updated[0]["spec"]["replicas"] = json!(5);
+    components::replace(&store, &stopped, &mut updated, false, WRITE)
+        .await
+        .unwrap();
+    let after = store.get(&key).await.unwrap();
+    assert_eq!(after["spec"]["replicas"], 0);
+    assert_eq!(lifecycle::parallelism(&after), 5);
+
+    assert!(
+        components::act(&store, &after, Action::Start, at, WRITE)
+            .await
+            .unwrap()
+    );
+    let started = store.get(&key).await.unwrap();
+    assert_eq!(started["spec"]["replicas"], 5);
+    assert!(
+        components::act(&store, &started, Action::Restart, at, WRITE)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.get(&key).await.unwrap()["spec"]["pod"]["annotations"][lifecycle::RESTARTED_AT],
+        at
+    );
+}
+
+#[tokio::test]
+async fn an_update_without_auth_data_keeps_the_stored_auth_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Directory::new(dir.path(), "default");
+    let mut cr = function("east", "wc");
+    cr["spec"]["pulsar"] = json!({"pulsarConfig": "c", "authSecret": "wc-auth"});
+    store.apply(&cr, WRITE).await.unwrap();
+    let mut updated = [function("east", "wc")];
+    updated[0]["spec"]["pulsar"] = json!({"pulsarConfig": "c", "authSecret": "other"});
+    components::replace(&store, &cr, &mut updated.clone(), false, WRITE)
+        .await
+        .unwrap();
+    let key = mesh_kube::ObjectKey::of(&cr, "default").unwrap();
+    assert_eq!(
+        store.get(&key).await.unwrap()["spec"]["pulsar"]["authSecret"],
+        "wc-auth"
+    );
+    components::replace(&store, &cr, &mut updated, true, WRITE)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get(&key).await.unwrap()["spec"]["pulsar"]["authSecret"],
+        "other"
+    );
+}

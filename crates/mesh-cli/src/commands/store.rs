@@ -239,9 +239,12 @@ pub fn delete(args: &ObjectArgs, err: &mut dyn Write) -> Status {
                 return Status::Rejected;
             }
         };
-        match store.delete(&key).await {
-            Ok(()) => {
+        match mesh_kube::components::remove(store, &key, &found).await {
+            Ok(secrets) => {
                 let _ = writeln!(err, "deleted {key}");
+                for s in secrets {
+                    let _ = writeln!(err, "deleted {s}");
+                }
                 Status::Ok
             }
             Err(e) => {

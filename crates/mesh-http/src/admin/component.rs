@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use mesh_core::Kind;
 use mesh_core::convert::{self, AuthContext, Component, Context, Identity, Produced, UpdateRequest};
 use mesh_core::diag::Diagnostics;
-use mesh_core::lifecycle;
+use mesh_core::lifecycle::{self, Action};
 use mesh_core::pipeline::{self, ReadError};
 use mesh_kube::components::{self, Found, Wanted};
 use mesh_kube::{ApplyOptions, ObjectKey, ResourceKind, Selector, Store, StoreError};
@@ -25,28 +25,6 @@ use crate::{ApiError, AppState};
 type NamePath = Path<(String, String, String)>;
 /// `{tenant}/{namespace}/{name}/{instanceId}` of a request.
 type InstancePath = Path<(String, String, String, String)>;
-
-/// What `start`, `stop` and `restart` ask for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Action {
-    /// Scale back to the remembered replicas.
-    Start,
-    /// Scale to 0, remembering the replicas.
-    Stop,
-    /// Roll the pods.
-    Restart,
-}
-
-impl Action {
-    /// The last path segment.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Start => "start",
-            Self::Stop => "stop",
-            Self::Restart => "restart",
-        }
-    }
-}
 
 /// The worker service's answer when the API of `kind` is switched off.
 fn enabled(state: &AppState, kind: Kind) -> Result<(), ApiError> {
@@ -406,13 +384,9 @@ pub(crate) async fn update(
         update_auth_data,
     };
     let mut objects = converted(&state, kind, existing.update(&new, request, &ctx))?;
-    if let Some(cr) = objects.first_mut() {
-        lifecycle::carry_over(&stored, cr);
-        if !update_auth_data {
-            lifecycle::keep_auth(&stored, cr);
-        }
-    }
-    write(&state, kind, name, &objects, false).await?;
+    components::replace(&state.store, &stored, &mut objects, update_auth_data, WRITE)
+        .await
+        .map_err(|e| store_error(&state, e))?;
     Ok(done(kind, &path, "updated"))
 }
 
@@ -494,39 +468,11 @@ pub(crate) async fn delete(
         }
         Err(e) => return Err(e),
     };
-    match state.store.delete(&key).await {
-        // Deleted by someone else meanwhile: as absent as we wanted it.
-        Ok(()) | Err(StoreError::NotFound { .. }) => {}
-        Err(e) => return Err(store_error(&state, e)),
-    }
-    delete_secrets(&state, &key, &object).await?;
+    let secrets = components::remove(&state.store, &key, &object)
+        .await
+        .map_err(|e| store_error(&state, e))?;
+    tracing::debug!(resource = %key, secrets = secrets.len(), "deleted");
     Ok(done(kind, &path, "deleted"))
-}
-
-/// Deletes the auth and TLS Secrets the deleted resource referred to, when they are the ones
-/// its conversion wrote (same reserved labels); a Secret of anyone else's stays.
-async fn delete_secrets(state: &AppState, key: &ObjectKey, object: &Value) -> Result<(), ApiError> {
-    let owner = Selector::of_object(object);
-    for name in lifecycle::owned_secrets(object) {
-        let secret = ObjectKey {
-            kind: ResourceKind::Secret,
-            namespace: key.namespace.clone(),
-            name: name.to_owned(),
-        };
-        let stored = match state.store.get(&secret).await {
-            Ok(v) => v,
-            Err(StoreError::NotFound { .. }) => continue,
-            Err(e) => return Err(store_error(state, e)),
-        };
-        if !owner.matches(&stored) {
-            continue;
-        }
-        match state.store.delete(&secret).await {
-            Ok(()) | Err(StoreError::NotFound { .. }) => {}
-            Err(e) => return Err(store_error(state, e)),
-        }
-    }
-    Ok(())
 }
 
 /// `GET /{tenant}/{namespace}/{name}/status`.
@@ -581,22 +527,10 @@ pub(crate) async fn action(
 ) -> Result<StatusCode, ApiError> {
     guard(&state, kind, &caller, (&path.0, &path.1, Some(&path.2))).await?;
     let (_, object) = find(&state, kind, &path).await?;
-    let mut desired = mesh_kube::desired(&object);
-    let changed = match action {
-        Action::Start => lifecycle::start(&mut desired),
-        Action::Stop => lifecycle::stop(&mut desired),
-        Action::Restart => {
-            lifecycle::restart(&mut desired, &jiff::Timestamp::now().to_string());
-            true
-        }
-    };
-    if changed {
-        state
-            .store
-            .apply(&desired, WRITE)
-            .await
-            .map_err(|e| store_error(&state, e))?;
-    }
+    let at = jiff::Timestamp::now().to_string();
+    let changed = components::act(&state.store, &object, action, &at, WRITE)
+        .await
+        .map_err(|e| store_error(&state, e))?;
     let what = match (action, changed) {
         (Action::Start, true) => "started",
         (Action::Stop, true) => "stopped",

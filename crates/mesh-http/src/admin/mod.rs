@@ -46,9 +46,8 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
 }
 
 fn kind_routes(kind: Kind) -> Router<Arc<AppState>> {
-    use component::{
-        Action, create, delete, get_config, instance_action, instance_status, list, status, update,
-    };
+    use component::{create, delete, get_config, instance_action, instance_status, list, status, update};
+    use mesh_core::lifecycle::Action;
     let mut r = Router::new()
         .route("/{tenant}/{namespace}", get(move |s, p, c| list(kind, s, p, c)))
         .route(
