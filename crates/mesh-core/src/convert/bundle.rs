@@ -9,7 +9,7 @@ use super::Context;
 use super::component::{Component, PulsarComponent, each_kind};
 use super::identity;
 use super::metadata;
-use crate::crd::{FunctionMesh, FunctionMeshSpec};
+use crate::crd::{ComponentSpec, FunctionMesh, FunctionMeshSpec};
 use crate::diag::Diagnostics;
 use crate::validate::k8s::{MAX_CR_NAME, dns_label_problem};
 
@@ -58,7 +58,7 @@ fn member<C: PulsarComponent>(
     let mut d = done.warnings;
     secrets.extend(done.secrets);
     let member_spec = C::spec(done.resource);
-    let member_name = C::spec_name(&member_spec).unwrap_or_default().to_owned();
+    let member_name = member_spec.name().cloned().unwrap_or_default();
     C::members(spec).get_or_insert_with(Vec::new).push(member_spec);
     if !seen.insert((kind, member_name.clone())) {
         d.error(

@@ -6,6 +6,7 @@
 //! component" is written once, generic over the kind, instead of once per kind.
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kube::core::object::HasSpec;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -13,7 +14,9 @@ use serde_json::Value;
 use super::reverse::{self, ReverseOutcome};
 use super::{Context, Outcome};
 use crate::Kind;
-use crate::crd::{Function, FunctionMeshSpec, FunctionSpec, PodPolicy, Sink, SinkSpec, Source, SourceSpec};
+use crate::crd::{
+    ComponentSpec, Function, FunctionMeshSpec, FunctionSpec, Sink, SinkSpec, Source, SourceSpec,
+};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::pipeline::Object;
 use crate::pulsar::{FunctionConfig, Runtime, SinkConfig, SourceConfig, update};
@@ -26,9 +29,9 @@ pub trait PulsarComponent:
     /// The kind.
     const KIND: Kind;
     /// The Function Mesh CR a config of this kind becomes.
-    type Resource: Clone + Serialize + DeserializeOwned + Into<Object>;
+    type Resource: Clone + Serialize + DeserializeOwned + Into<Object> + HasSpec<Spec = Self::Spec>;
     /// The spec of [`Self::Resource`], as a `FunctionMesh` lists its members.
-    type Spec: Clone;
+    type Spec: Clone + Default + ComponentSpec;
 
     /// Pulsar's inference and validation, the worker service's rules and the operator's
     /// admission checks: the config as its CR and secrets.
@@ -48,11 +51,9 @@ pub trait PulsarComponent:
     /// A CR of this kind around a `FunctionMesh` member's spec.
     fn resource(metadata: ObjectMeta, spec: Self::Spec) -> Self::Resource;
     /// The spec of a CR of this kind.
-    fn spec(resource: Self::Resource) -> Self::Spec;
-    /// The member's name.
-    fn spec_name(spec: &Self::Spec) -> Option<&str>;
-    /// The member's pod policy (where a `FunctionMesh` member keeps its identity labels).
-    fn spec_pod(spec: &Self::Spec) -> Option<&PodPolicy>;
+    fn spec(mut resource: Self::Resource) -> Self::Spec {
+        std::mem::take(resource.spec_mut())
+    }
     /// The members of this kind in a `FunctionMesh`.
     fn members(mesh: &mut FunctionMeshSpec) -> &mut Option<Vec<Self::Spec>>;
 }
@@ -98,15 +99,6 @@ impl PulsarComponent for FunctionConfig {
             status: None,
         }
     }
-    fn spec(resource: Function) -> FunctionSpec {
-        resource.spec
-    }
-    fn spec_name(spec: &FunctionSpec) -> Option<&str> {
-        spec.name.as_deref()
-    }
-    fn spec_pod(spec: &FunctionSpec) -> Option<&PodPolicy> {
-        spec.pod.as_ref()
-    }
     fn members(mesh: &mut FunctionMeshSpec) -> &mut Option<Vec<FunctionSpec>> {
         &mut mesh.functions
     }
@@ -144,15 +136,6 @@ impl PulsarComponent for SourceConfig {
             status: None,
         }
     }
-    fn spec(resource: Source) -> SourceSpec {
-        resource.spec
-    }
-    fn spec_name(spec: &SourceSpec) -> Option<&str> {
-        spec.name.as_deref()
-    }
-    fn spec_pod(spec: &SourceSpec) -> Option<&PodPolicy> {
-        spec.pod.as_ref()
-    }
     fn members(mesh: &mut FunctionMeshSpec) -> &mut Option<Vec<SourceSpec>> {
         &mut mesh.sources
     }
@@ -189,15 +172,6 @@ impl PulsarComponent for SinkConfig {
             spec,
             status: None,
         }
-    }
-    fn spec(resource: Sink) -> SinkSpec {
-        resource.spec
-    }
-    fn spec_name(spec: &SinkSpec) -> Option<&str> {
-        spec.name.as_deref()
-    }
-    fn spec_pod(spec: &SinkSpec) -> Option<&PodPolicy> {
-        spec.pod.as_ref()
     }
     fn members(mesh: &mut FunctionMeshSpec) -> &mut Option<Vec<SinkSpec>> {
         &mut mesh.sinks

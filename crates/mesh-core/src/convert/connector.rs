@@ -8,6 +8,7 @@ use super::runtime;
 use crate::Kind;
 use crate::crd::{JavaRuntime, RuntimeLogConfig};
 use crate::diag::Diagnostics;
+use crate::pulsar::ConnectorConfig;
 use crate::pulsar::infer::BUILTIN_PREFIX;
 use crate::text::non_empty;
 use crate::worker::{BYTES_TYPE_CLASS, ConnectorDefinition};
@@ -107,18 +108,6 @@ pub(crate) fn resolve<'a>(
     }
 }
 
-/// The fields of a source or sink config the shared preparation reads.
-pub(crate) struct ConnectorFields<'c> {
-    pub tenant: Option<&'c String>,
-    pub namespace: Option<&'c String>,
-    pub name: Option<&'c String>,
-    pub options: Option<&'c String>,
-    pub parallelism: Option<i32>,
-    pub log_level: Option<&'c String>,
-    pub archive: Option<&'c String>,
-    pub class_name: Option<&'c String>,
-}
-
 /// What a source or sink conversion starts from: the shared base, the resolved archive and the
 /// class name (from the config, else the catalogue; its absence is reported unless the archive
 /// already failed).
@@ -128,23 +117,25 @@ pub(crate) struct Prepared<'a> {
     pub class_name: Option<String>,
 }
 
-pub(crate) fn prepare<'a>(
-    kind: Kind,
-    f: &ConnectorFields<'_>,
-    ctx: &Context<'a>,
-    d: &mut Diagnostics,
-) -> Prepared<'a> {
-    let id = identity::Identity::of(kind, f.tenant, f.namespace, f.name);
-    let base = base::base(id, f.options.map(String::as_str), f.parallelism, ctx, d);
-    let log = runtime::log_config(&base.cro, f.log_level, d);
+pub(crate) fn prepare<'a, C: ConnectorConfig>(c: &C, ctx: &Context<'a>, d: &mut Diagnostics) -> Prepared<'a> {
+    let kind = C::KIND;
+    let id = identity::Identity::of(kind, c.tenant(), c.namespace(), c.name());
+    let base = base::base(
+        id,
+        c.custom_runtime_options().map(String::as_str),
+        c.parallelism(),
+        ctx,
+        d,
+    );
+    let log = runtime::log_config(&base.cro, c.log_level(), d);
     let errors_before = d.errors().count();
-    let resolved = resolve(kind, f.archive, ctx, &base, log, d);
-    let archive_failed = d.errors().count() > errors_before || non_empty(f.archive).is_none();
+    let resolved = resolve(kind, c.archive(), ctx, &base, log, d);
+    let archive_failed = d.errors().count() > errors_before || non_empty(c.archive()).is_none();
     let from_catalogue = |def: &ConnectorDefinition| match kind {
         Kind::Sink => def.sink_class.clone(),
         _ => def.source_class.clone(),
     };
-    let class_name = non_empty(f.class_name)
+    let class_name = non_empty(c.class_name())
         .map(str::to_owned)
         .or_else(|| resolved.definition.and_then(from_catalogue));
     if class_name.is_none() && !archive_failed {

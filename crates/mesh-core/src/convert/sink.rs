@@ -5,7 +5,6 @@ use super::pod;
 use super::resources;
 use super::runtime;
 use super::{Context, Converted, Outcome, connector, finish, topics};
-use crate::Kind;
 use crate::crd::{InputConf, Sink, SinkSpec};
 use crate::diag::Diagnostics;
 use crate::pulsar::{SinkConfig, UnknownFields};
@@ -41,21 +40,7 @@ pub fn sink(config: SinkConfig, ctx: &Context<'_>) -> Outcome<Sink> {
         base,
         resolved,
         class_name,
-    } = connector::prepare(
-        Kind::Sink,
-        &connector::ConnectorFields {
-            tenant: c.tenant.as_ref(),
-            namespace: c.namespace.as_ref(),
-            name: c.name.as_ref(),
-            options: c.custom_runtime_options.as_ref(),
-            parallelism: c.parallelism,
-            log_level: c.log_level.as_ref(),
-            archive: c.archive.as_ref(),
-            class_name: c.class_name.as_ref(),
-        },
-        ctx,
-        &mut d,
-    );
+    } = connector::prepare(&c, ctx, &mut d);
 
     let mut specs = topics::source_specs(
         &topics::InputSources {

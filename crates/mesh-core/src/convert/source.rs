@@ -4,7 +4,6 @@ use super::pod;
 use super::resources;
 use super::runtime;
 use super::{Context, Converted, Outcome, connector, finish, topics};
-use crate::Kind;
 use crate::crd::{BatchSourceConfig, OutputConf, Source, SourceSpec};
 use crate::diag::Diagnostics;
 use crate::pulsar::{SourceConfig, UnknownFields};
@@ -23,21 +22,7 @@ pub fn source(config: SourceConfig, ctx: &Context<'_>) -> Outcome<Source> {
         base,
         resolved,
         class_name,
-    } = connector::prepare(
-        Kind::Source,
-        &connector::ConnectorFields {
-            tenant: c.tenant.as_ref(),
-            namespace: c.namespace.as_ref(),
-            name: c.name.as_ref(),
-            options: c.custom_runtime_options.as_ref(),
-            parallelism: c.parallelism,
-            log_level: c.log_level.as_ref(),
-            archive: c.archive.as_ref(),
-            class_name: c.class_name.as_ref(),
-        },
-        ctx,
-        &mut d,
-    );
+    } = connector::prepare(&c, ctx, &mut d);
     let mut serde = non_empty(c.serde_class_name.as_ref()).map(str::to_owned);
     let mut schema = non_empty(c.schema_type.as_ref()).map(str::to_owned);
     let catalogue_def = resolved.definition.filter(|_| ctx.catalogue.is_some());

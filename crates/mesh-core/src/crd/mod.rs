@@ -15,6 +15,7 @@ mod mesh;
 mod pod;
 mod sink;
 mod source;
+mod spec;
 mod status;
 
 pub use common::{
@@ -32,6 +33,7 @@ pub use pod::{
 };
 pub use sink::{Sink, SinkSpec};
 pub use source::{Source, SourceSpec};
+pub use spec::ComponentSpec;
 pub use status::{ComponentStatus, FunctionMeshStatus, ResourceCondition};
 
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;

@@ -29,7 +29,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::Kind;
 use crate::convert::{self, Component, Context, PulsarComponent, for_kind};
-use crate::crd::{FunctionMesh, FunctionMeshSpec};
+use crate::crd::{ComponentSpec, FunctionMesh, FunctionMeshSpec};
 use crate::detect::{DocumentKind, detect_document};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::document::{ParseError, RawDocument};
@@ -400,7 +400,7 @@ fn members<C: PulsarComponent>(
 ) {
     for (i, spec) in C::members(mesh).take().into_iter().flatten().enumerate() {
         let metadata = ObjectMeta {
-            labels: C::spec_pod(&spec).and_then(|p| p.labels.clone()),
+            labels: spec.pod().and_then(|p| p.labels.clone()),
             ..ObjectMeta::default()
         };
         let path = format!("spec.{}[{i}]", C::KIND.plural());

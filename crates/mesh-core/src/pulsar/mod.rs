@@ -8,6 +8,7 @@
 //! [`FunctionConfig::infer_missing`] and friends ([`infer`]) explicitly.
 
 mod common;
+mod connector;
 mod enums;
 mod function;
 pub mod infer;
@@ -19,6 +20,7 @@ pub use common::{
     BatchingConfig, ConsumerConfig, CryptoConfig, MessagePayloadProcessorConfig, ProducerConfig, Resources,
     UpdateOptions,
 };
+pub use connector::ConnectorConfig;
 pub use enums::{
     CompressionType, ConsumerCryptoFailureAction, ProcessingGuarantees, ProducerCryptoFailureAction, Runtime,
     SubscriptionInitialPosition, WindowProcessingGuarantees,

@@ -11,8 +11,8 @@ use super::k8s::{MAX_CR_NAME, label_key_problem, label_value_problem};
 use super::topic::is_valid_operator;
 use crate::Kind;
 use crate::crd::{
-    ConsumerConfig, Function, GenericRuntime, GoRuntime, InputConf, JavaRuntime, OutputConf, PodPolicy,
-    ProcessingGuarantee, PulsarMessaging, PythonRuntime, Sink, Source, WindowConfig,
+    ComponentSpec, ConsumerConfig, Function, InputConf, OutputConf, ProcessingGuarantee, Sink, Source,
+    WindowConfig,
 };
 use crate::diag::{Diagnostics, join};
 use crate::quantity::is_quantity;
@@ -28,48 +28,6 @@ pub enum Origin {
     Converted,
 }
 
-/// The fields every kind shares, borrowed from one spec.
-struct Common<'a> {
-    kind: Kind,
-    origin: Origin,
-    meta: &'a ObjectMeta,
-    class_name: Option<&'a String>,
-    replicas: Option<i32>,
-    min_replicas: Option<i32>,
-    max_replicas: Option<i32>,
-    pod: Option<&'a PodPolicy>,
-    resources: Option<&'a ResourceRequirements>,
-    java: Option<&'a JavaRuntime>,
-    python: Option<&'a PythonRuntime>,
-    golang: Option<&'a GoRuntime>,
-    generic: Option<&'a GenericRuntime>,
-    pulsar: Option<&'a PulsarMessaging>,
-    package_service: Option<&'a PulsarMessaging>,
-}
-
-/// The shared fields of any of the three specs (their field names are the same).
-macro_rules! common_of {
-    ($kind:expr, $cr:expr, $origin:expr) => {
-        Common {
-            kind: $kind,
-            origin: $origin,
-            meta: &$cr.metadata,
-            class_name: $cr.spec.class_name.as_ref(),
-            replicas: $cr.spec.replicas,
-            min_replicas: $cr.spec.min_replicas,
-            max_replicas: $cr.spec.max_replicas,
-            pod: $cr.spec.pod.as_ref(),
-            resources: $cr.spec.resources.as_ref(),
-            java: $cr.spec.java.as_ref(),
-            python: $cr.spec.python.as_ref(),
-            golang: $cr.spec.golang.as_ref(),
-            generic: $cr.spec.generic_runtime.as_ref(),
-            pulsar: $cr.spec.pulsar.as_ref(),
-            package_service: $cr.spec.pulsar_package_service.as_ref(),
-        }
-    };
-}
-
 fn blank(s: Option<&String>) -> bool {
     s.is_none_or(String::is_empty)
 }
@@ -77,8 +35,7 @@ fn blank(s: Option<&String>) -> bool {
 /// Validates a `Function` as the operator's webhook would on create.
 pub fn function(function: &Function, origin: Origin) -> Diagnostics {
     let s = &function.spec;
-    let c = common_of!(Kind::Function, function, origin);
-    let mut d = common(&c);
+    let mut d = common(&function.metadata, s, origin);
     let g = s.processing_guarantee;
     delivery(
         s.timeout,
@@ -147,8 +104,7 @@ pub fn function(function: &Function, origin: Origin) -> Diagnostics {
 /// Validates a `Sink` as the operator's webhook would on create.
 pub fn sink(k: &Sink, origin: Origin) -> Diagnostics {
     let s = &k.spec;
-    let c = common_of!(Kind::Sink, k, origin);
-    let mut d = common(&c);
+    let mut d = common(&k.metadata, s, origin);
     delivery(
         s.timeout,
         s.max_message_retry,
@@ -166,8 +122,7 @@ pub fn sink(k: &Sink, origin: Origin) -> Diagnostics {
 /// Validates a `Source` as the operator's webhook would on create.
 pub fn source(k: &Source, origin: Origin) -> Diagnostics {
     let s = &k.spec;
-    let c = common_of!(Kind::Source, k, origin);
-    let mut d = common(&c);
+    let mut d = common(&k.metadata, s, origin);
     if s.source_config.is_none() {
         d.error("spec.sourceConfig", "source config is not provided");
     }
@@ -175,10 +130,10 @@ pub fn source(k: &Source, origin: Origin) -> Diagnostics {
     d
 }
 
-fn common(c: &Common<'_>) -> Diagnostics {
+fn common<S: ComponentSpec>(meta: &ObjectMeta, c: &S, origin: Origin) -> Diagnostics {
     let mut d = Diagnostics::new();
-    let kind = c.kind.lower();
-    let name = c.meta.name.as_deref().unwrap_or_default();
+    let kind = S::KIND.lower();
+    let name = meta.name.as_deref().unwrap_or_default();
     if name.is_empty() {
         d.error("metadata.name", format!("{kind} name is not provided"));
     } else if name.len() > MAX_CR_NAME {
@@ -187,13 +142,13 @@ fn common(c: &Common<'_>) -> Diagnostics {
             format!("{kind} name must be no more than {MAX_CR_NAME} characters"),
         );
     }
-    if c.origin == Origin::Given {
-        metadata(c.meta, &mut d);
+    if origin == Origin::Given {
+        metadata(meta, &mut d);
     }
     runtimes(c, &mut d);
     replicas(c, &mut d);
-    if let Some(vpa) = c.pod.and_then(|p| p.vpa.as_ref()) {
-        if c.max_replicas.is_some() {
+    if let Some(vpa) = c.pod().and_then(|p| p.vpa.as_ref()) {
+        if c.max_replicas().is_some() {
             d.error("spec.pod.vpa", "you can not enable HPA and VPA at the same time");
         }
         for (i, p) in vpa
@@ -210,12 +165,14 @@ fn common(c: &Common<'_>) -> Diagnostics {
             }
         }
     }
-    resources(c.resources, &mut d);
-    match c.pulsar {
+    resources(c.resources(), &mut d);
+    match c.pulsar() {
         Some(p) if !blank(p.pulsar_config.as_ref()) => {}
         _ => d.error("spec.pulsar.pulsarConfig", "Pulsar configuration needs to be set"),
     }
-    if c.package_service.is_some_and(|p| blank(p.pulsar_config.as_ref())) {
+    if c.package_service()
+        .is_some_and(|p| blank(p.pulsar_config.as_ref()))
+    {
         d.error(
             "spec.pulsarPackageService.pulsarConfig",
             "pulsarPackageService.pulsarConfig needs to be set",
@@ -242,14 +199,14 @@ fn metadata(meta: &ObjectMeta, d: &mut Diagnostics) {
     }
 }
 
-fn runtimes(c: &Common<'_>, d: &mut Diagnostics) {
-    let set = [c.java.is_some(), c.python.is_some(), c.golang.is_some()]
+fn runtimes<S: ComponentSpec>(c: &S, d: &mut Diagnostics) {
+    let set = [c.java().is_some(), c.python().is_some(), c.golang().is_some()]
         .iter()
         .filter(|b| **b)
         .count();
-    match c.kind {
+    match S::KIND {
         Kind::Function => {
-            if set == 0 && c.generic.is_none() {
+            if set == 0 && c.generic_runtime().is_none() {
                 for r in ["java", "python", "golang", "genericRuntime"] {
                     d.error(format!("spec.runtime.{r}"), "runtime cannot be empty");
                 }
@@ -258,16 +215,16 @@ fn runtimes(c: &Common<'_>, d: &mut Diagnostics) {
             }
         }
         Kind::Sink | Kind::Source => {
-            if c.java.is_none() {
+            if c.java().is_none() {
                 d.error(
                     "spec.java",
-                    format!("{} must have java runtime specified", c.kind.lower()),
+                    format!("{} must have java runtime specified", S::KIND.lower()),
                 );
             }
         }
     }
-    if let Some(j) = c.java {
-        if blank(c.class_name) {
+    if let Some(j) = c.java() {
+        if blank(c.class_name()) {
             d.error("spec.className", "class name cannot be empty");
         }
         if j.jar.is_empty() {
@@ -275,8 +232,8 @@ fn runtimes(c: &Common<'_>, d: &mut Diagnostics) {
         }
         package_location("spec.java.jarLocation", j.jar_location.as_ref(), d);
     }
-    if let Some(p) = c.python {
-        if blank(c.class_name) {
+    if let Some(p) = c.python() {
+        if blank(c.class_name()) {
             d.error("spec.className", "class name cannot be empty");
         }
         if p.py.is_empty() {
@@ -284,7 +241,7 @@ fn runtimes(c: &Common<'_>, d: &mut Diagnostics) {
         }
         package_location("spec.python.pyLocation", p.py_location.as_ref(), d);
     }
-    if let Some(g) = c.golang {
+    if let Some(g) = c.golang() {
         if g.go.is_empty() {
             d.error("spec.golang.go", "go cannot be empty in golang runtime");
         }
@@ -332,14 +289,14 @@ fn package_location(path: &str, url: Option<&String>, d: &mut Diagnostics) {
     }
 }
 
-fn replicas(c: &Common<'_>, d: &mut Diagnostics) {
+fn replicas<S: ComponentSpec>(c: &S, d: &mut Diagnostics) {
     // The CRD defaults minReplicas to 1 and the webhook copies it to replicas when unset.
-    let min = c.min_replicas.unwrap_or(1);
-    let replicas = c.replicas.unwrap_or(min);
+    let min = c.min_replicas().unwrap_or(1);
+    let replicas = c.replicas().unwrap_or(min);
     if replicas < 0 {
         d.error("spec.replicas", "replicas cannot be negative");
     }
-    if let Some(max) = c.max_replicas {
+    if let Some(max) = c.max_replicas() {
         if replicas > max {
             d.error(
                 "spec.maxReplicas",

@@ -9,10 +9,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::Kind;
 use crate::convert::Context;
 use crate::convert::{CPU_RULES, MANAGED_ANNOTATION, MEMORY_RULES, with_tag};
-use crate::crd::{self, InputConf, PodPolicy, RuntimeLogConfig, SecretRef};
+use crate::crd::{self, ComponentSpec, InputConf, PodPolicy, RuntimeLogConfig, SecretRef};
 use crate::diag::{Diagnostics, join};
 use crate::identity::Claim;
 use crate::pulsar::{self, ProcessingGuarantees, Resources, SubscriptionInitialPosition};
@@ -32,13 +31,7 @@ pub(super) struct Identity {
 /// The Pulsar identity: the reserved labels (`compute.functionmesh.io/pulsar-*`, then the legacy
 /// `pulsar-*`), then the spec's fields. The Java worker left the hashed object name in
 /// `spec.name`, so the labels must win.
-pub(super) fn identity(
-    meta: &ObjectMeta,
-    tenant: Option<&String>,
-    namespace: Option<&String>,
-    name: Option<&String>,
-    d: &mut Diagnostics,
-) -> Identity {
+pub(super) fn identity<S: ComponentSpec>(meta: &ObjectMeta, spec: &S, d: &mut Diagnostics) -> Identity {
     let label = |claim: Claim| {
         let labels = meta.labels.as_ref()?;
         labels
@@ -49,7 +42,7 @@ pub(super) fn identity(
     };
     let pick =
         |claim: Claim, spec: Option<&String>| label(claim).or_else(|| non_empty(spec).map(str::to_owned));
-    let name = pick(Claim::Component, name).or_else(|| {
+    let name = pick(Claim::Component, spec.name()).or_else(|| {
         let object = meta.name.clone();
         if let Some(n) = &object {
             d.warning(
@@ -62,8 +55,8 @@ pub(super) fn identity(
         object
     });
     Identity {
-        tenant: pick(Claim::Tenant, tenant),
-        namespace: pick(Claim::Namespace, namespace),
+        tenant: pick(Claim::Tenant, spec.tenant()),
+        namespace: pick(Claim::Namespace, spec.namespace()),
         name,
     }
 }
@@ -317,27 +310,21 @@ fn image_options(
     (Some(image.to_owned()), None)
 }
 
-/// The parts of a CR the runtime options are rebuilt from.
-pub(super) struct OptionSources<'a> {
-    pub kind: Kind,
-    pub meta: &'a ObjectMeta,
-    pub pod: Option<&'a PodPolicy>,
-    pub cluster: Option<&'a String>,
-    pub max_replicas: Option<i32>,
-    pub input_type: Option<&'a String>,
-    pub output_type: Option<&'a String>,
-    pub log: Option<&'a RuntimeLogConfig>,
-    pub image: Option<&'a String>,
-    /// The image the worker would use for this component without any option.
-    pub base_image: Option<&'a str>,
-}
-
 /// `customRuntimeOptions` as the JSON string Pulsar clients expect: the worker service's keys in
 /// its declaration order, absent values left out, `maxReplicas` and `managed` always present.
-pub(super) fn runtime_options(s: &OptionSources<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> String {
+/// `log` is the runtime's log settings, `base_image` the image the worker would use for this
+/// component without any option.
+pub(super) fn runtime_options<S: ComponentSpec>(
+    meta: &ObjectMeta,
+    spec: &S,
+    log: Option<&RuntimeLogConfig>,
+    base_image: Option<&str>,
+    ctx: &Context<'_>,
+    d: &mut Diagnostics,
+) -> String {
     let custom = ctx.worker.custom();
-    let pod = s.pod;
-    let defaults = custom.env_for(s.kind);
+    let pod = spec.pod();
+    let defaults = custom.env_for(S::KIND);
     let mut env = BTreeMap::new();
     for (i, e) in pod.and_then(|p| p.env.as_ref()).into_iter().flatten().enumerate() {
         match &e.value {
@@ -361,30 +348,31 @@ pub(super) fn runtime_options(s: &OptionSources<'_>, ctx: &Context<'_>, d: &mut 
         .and_then(|p| non_empty(p.service_account_name.as_ref()))
         .filter(|sa| non_empty(custom.default_service_account_name.as_ref()) != Some(*sa))
         .map(str::to_owned);
-    let managed = s
-        .meta
+    let managed = meta
         .annotations
         .as_ref()
         .and_then(|a| a.get(MANAGED_ANNOTATION))
         .is_none_or(|v| v != "false");
-    let (runner_image, runner_image_tag) = image_options(s.image, s.base_image, &custom, d);
+    let (runner_image, runner_image_tag) = image_options(spec.image(), base_image, &custom, d);
     let options = CustomRuntimeOptions {
-        cluster_name: non_empty(s.cluster).map(str::to_owned),
-        input_type_class_name: non_empty(s.input_type).map(str::to_owned),
-        output_type_class_name: non_empty(s.output_type).map(str::to_owned),
-        max_replicas: Some(s.max_replicas.filter(|m| *m > 0).unwrap_or(0)),
+        cluster_name: non_empty(spec.cluster_name()).map(str::to_owned),
+        input_type_class_name: non_empty(spec.input().and_then(|i| i.type_class_name.as_ref()))
+            .map(str::to_owned),
+        output_type_class_name: non_empty(spec.output().and_then(|o| o.type_class_name.as_ref()))
+            .map(str::to_owned),
+        max_replicas: Some(spec.max_replicas().filter(|m| *m > 0).unwrap_or(0)),
         env: (!env.is_empty()).then_some(env),
         vpa_spec: pod.and_then(|p| p.vpa.as_ref()).map(vpa),
         managed: Some(managed),
         service_account_name: service_account,
         runner_image,
-        log_level: s.log.and_then(|l| l.level.as_ref()).and_then(enum_name),
-        log_rotation_policy: s.log.and_then(|l| l.rotate_policy.as_ref()).and_then(enum_name),
+        log_level: log.and_then(|l| l.level.as_ref()).and_then(enum_name),
+        log_rotation_policy: log.and_then(|l| l.rotate_policy.as_ref()).and_then(enum_name),
         runner_image_tag,
         hpa_spec: pod.and_then(|p| hpa(p, d)),
         ..CustomRuntimeOptions::default()
     };
-    if let Some(log) = s.log
+    if let Some(log) = log
         && (log.format.is_some() || log.log_config.is_some() || log.java_log4j_config_file_type.is_some())
     {
         d.warning(

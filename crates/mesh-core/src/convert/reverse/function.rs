@@ -1,8 +1,7 @@
 //! `Function` -> `FunctionConfig`.
 
-use super::common::{self, OptionSources};
+use super::common;
 use super::{ReverseOutcome, Reversed};
-use crate::Kind;
 use crate::convert::Context;
 use crate::crd::{Function, RuntimeLogConfig};
 use crate::diag::Diagnostics;
@@ -20,13 +19,7 @@ pub fn function(cr: &Function, ctx: &Context<'_>) -> ReverseOutcome<FunctionConf
         d.error("spec.input", "FunctionSpec CRD without Input defined.");
         return Err(d);
     };
-    let id = common::identity(
-        &cr.metadata,
-        spec.tenant.as_ref(),
-        spec.namespace.as_ref(),
-        spec.name.as_ref(),
-        &mut d,
-    );
+    let id = common::identity(&cr.metadata, spec, &mut d);
     let custom = ctx.worker.custom();
     let (mut jar, mut py, mut go, mut runtime, mut log) = (None, None, None, None, None::<&RuntimeLogConfig>);
     if let Some(j) = &spec.java {
@@ -57,22 +50,7 @@ pub fn function(cr: &Function, ctx: &Context<'_>) -> ReverseOutcome<FunctionConf
             .map(String::as_str)
     });
     let output = spec.output.as_ref();
-    let options = common::runtime_options(
-        &OptionSources {
-            kind: Kind::Function,
-            meta: &cr.metadata,
-            pod: spec.pod.as_ref(),
-            cluster: spec.cluster_name.as_ref(),
-            max_replicas: spec.max_replicas,
-            input_type: input.type_class_name.as_ref(),
-            output_type: output.and_then(|o| o.type_class_name.as_ref()),
-            log,
-            image: spec.image.as_ref(),
-            base_image,
-        },
-        ctx,
-        &mut d,
-    );
+    let options = common::runtime_options(&cr.metadata, spec, log, base_image, ctx, &mut d);
     let inputs = common::inputs(input, &mut d);
     let retries = spec.max_message_retry;
     let config = FunctionConfig {

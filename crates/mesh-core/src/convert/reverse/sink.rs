@@ -1,8 +1,7 @@
 //! `Sink` -> `SinkConfig`.
 
-use super::common::{self, OptionSources};
+use super::common;
 use super::{ReverseOutcome, Reversed};
-use crate::Kind;
 use crate::convert::Context;
 use crate::crd::Sink;
 use crate::diag::Diagnostics;
@@ -20,31 +19,17 @@ pub fn sink(cr: &Sink, ctx: &Context<'_>) -> ReverseOutcome<SinkConfig> {
         d.error("spec.input", "SinkSpec CRD without Input defined.");
         return Err(d);
     };
-    let id = common::identity(
-        &cr.metadata,
-        spec.tenant.as_ref(),
-        spec.namespace.as_ref(),
-        spec.name.as_ref(),
-        &mut d,
-    );
+    let id = common::identity(&cr.metadata, spec, &mut d);
     if spec.python.is_some() || spec.golang.is_some() || spec.generic_runtime.is_some() {
         d.warning("spec", "dropped: Pulsar sinks run on Java only");
     }
     let java = spec.java.as_ref();
     let base_image = connector_image(java, ctx);
     let options = common::runtime_options(
-        &OptionSources {
-            kind: Kind::Sink,
-            meta: &cr.metadata,
-            pod: spec.pod.as_ref(),
-            cluster: spec.cluster_name.as_ref(),
-            max_replicas: spec.max_replicas,
-            input_type: input.type_class_name.as_ref(),
-            output_type: None,
-            log: java.and_then(|j| j.log.as_ref()),
-            image: spec.image.as_ref(),
-            base_image: base_image.as_deref(),
-        },
+        &cr.metadata,
+        spec,
+        java.and_then(|j| j.log.as_ref()),
+        base_image.as_deref(),
         ctx,
         &mut d,
     );

@@ -1,9 +1,8 @@
 //! `Source` -> `SourceConfig`.
 
-use super::common::{self, OptionSources};
+use super::common;
 use super::sink::connector_image;
 use super::{ReverseOutcome, Reversed};
-use crate::Kind;
 use crate::convert::Context;
 use crate::crd::Source;
 use crate::diag::Diagnostics;
@@ -15,13 +14,7 @@ use crate::text::non_empty;
 pub fn source(cr: &Source, ctx: &Context<'_>) -> ReverseOutcome<SourceConfig> {
     let mut d = Diagnostics::new();
     let spec = &cr.spec;
-    let id = common::identity(
-        &cr.metadata,
-        spec.tenant.as_ref(),
-        spec.namespace.as_ref(),
-        spec.name.as_ref(),
-        &mut d,
-    );
+    let id = common::identity(&cr.metadata, spec, &mut d);
     if spec.python.is_some() || spec.golang.is_some() || spec.generic_runtime.is_some() {
         d.warning("spec", "dropped: Pulsar sources run on Java only");
     }
@@ -29,18 +22,10 @@ pub fn source(cr: &Source, ctx: &Context<'_>) -> ReverseOutcome<SourceConfig> {
     let base_image = connector_image(java, ctx);
     let output = spec.output.as_ref();
     let options = common::runtime_options(
-        &OptionSources {
-            kind: Kind::Source,
-            meta: &cr.metadata,
-            pod: spec.pod.as_ref(),
-            cluster: spec.cluster_name.as_ref(),
-            max_replicas: spec.max_replicas,
-            input_type: None,
-            output_type: output.and_then(|o| o.type_class_name.as_ref()),
-            log: java.and_then(|j| j.log.as_ref()),
-            image: spec.image.as_ref(),
-            base_image: base_image.as_deref(),
-        },
+        &cr.metadata,
+        spec,
+        java.and_then(|j| j.log.as_ref()),
+        base_image.as_deref(),
         ctx,
         &mut d,
     );
