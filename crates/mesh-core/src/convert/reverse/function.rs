@@ -1,7 +1,7 @@
 //! `Function` -> `FunctionConfig`.
 
-use super::common;
 use super::{ReverseOutcome, Reversed};
+use super::{identity, resources, runtime, secrets, topics};
 use crate::convert::Context;
 use crate::crd::{Function, RuntimeLogConfig};
 use crate::diag::Diagnostics;
@@ -19,7 +19,7 @@ pub fn function(cr: &Function, ctx: &Context<'_>) -> ReverseOutcome<FunctionConf
         d.error("spec.input", "FunctionSpec CRD without Input defined.");
         return Err(d);
     };
-    let id = common::identity(&cr.metadata, spec, &mut d);
+    let id = identity::identity(&cr.metadata, spec, &mut d);
     let custom = ctx.worker.custom();
     let (mut jar, mut py, mut go, mut runtime, mut log) = (None, None, None, None, None::<&RuntimeLogConfig>);
     if let Some(j) = &spec.java {
@@ -50,8 +50,8 @@ pub fn function(cr: &Function, ctx: &Context<'_>) -> ReverseOutcome<FunctionConf
             .map(String::as_str)
     });
     let output = spec.output.as_ref();
-    let options = common::runtime_options(&cr.metadata, spec, log, base_image, ctx, &mut d);
-    let inputs = common::inputs(input, &mut d);
+    let options = runtime::runtime_options(&cr.metadata, spec, log, base_image, ctx, &mut d);
+    let inputs = topics::inputs(input, &mut d);
     let retries = spec.max_message_retry;
     let config = FunctionConfig {
         runtime_flags: non_empty(spec.runtime_flags.as_ref()).map(str::to_owned),
@@ -66,7 +66,7 @@ pub fn function(cr: &Function, ctx: &Context<'_>) -> ReverseOutcome<FunctionConf
         output: output
             .and_then(|o| non_empty(o.topic.as_ref()))
             .map(str::to_owned),
-        producer_config: common::producer(
+        producer_config: topics::producer(
             "spec.output.producerConf",
             output.and_then(|o| o.producer_conf.as_ref()),
             &mut d,
@@ -74,19 +74,19 @@ pub fn function(cr: &Function, ctx: &Context<'_>) -> ReverseOutcome<FunctionConf
         output_schema_type: output.and_then(|o| o.sink_schema_type.clone()),
         output_serde_class_name: output.and_then(|o| o.sink_serde_class_name.clone()),
         log_topic: non_empty(spec.log_topic.as_ref()).map(str::to_owned),
-        processing_guarantees: common::guarantee(spec.processing_guarantee),
+        processing_guarantees: topics::guarantee(spec.processing_guarantee),
         retain_ordering: spec.retain_ordering,
         retain_key_ordering: spec.retain_key_ordering,
         forward_source_message_property: spec.forward_source_message_property,
         user_config: spec.func_config.clone(),
-        secrets: common::secrets(spec.secrets_map.as_ref()),
+        secrets: secrets::secrets(spec.secrets_map.as_ref()),
         runtime,
         auto_ack: spec.auto_ack,
         max_message_retries: retries,
         dead_letter_topic: retries.and(spec.dead_letter_topic.clone()),
         sub_name: non_empty(spec.subscription_name.as_ref()).map(str::to_owned),
         parallelism: spec.replicas,
-        resources: common::resources(spec.resources.as_ref(), &mut d),
+        resources: resources::resources(spec.resources.as_ref(), &mut d),
         window_config: spec.window_config.as_ref().map(|w| WindowConfig {
             window_length_count: w.window_length_count,
             window_length_duration_ms: w.window_length_duration_ms,
@@ -106,7 +106,7 @@ pub fn function(cr: &Function, ctx: &Context<'_>) -> ReverseOutcome<FunctionConf
         custom_runtime_options: Some(options),
         max_pending_async_requests: spec.max_pending_async_requests,
         skip_to_latest: spec.skip_to_latest,
-        subscription_position: common::position(spec.subscription_position),
+        subscription_position: topics::position(spec.subscription_position),
         ..FunctionConfig::default()
     };
     if spec.source_config.is_some() || spec.sink_config.is_some() {

@@ -28,10 +28,15 @@
 //! assert_eq!(convert::function(back, &ctx).unwrap().resource, cr);
 //! ```
 
-mod common;
+mod connector;
 mod function;
+mod identity;
+mod resources;
+mod runtime;
+mod secrets;
 mod sink;
 mod source;
+mod topics;
 
 pub use function::function;
 pub use sink::sink;

@@ -1,7 +1,7 @@
 //! `Sink` -> `SinkConfig`.
 
-use super::common;
 use super::{ReverseOutcome, Reversed};
+use super::{connector, identity, resources, runtime, secrets, topics};
 use crate::convert::Context;
 use crate::crd::Sink;
 use crate::diag::Diagnostics;
@@ -19,13 +19,13 @@ pub fn sink(cr: &Sink, ctx: &Context<'_>) -> ReverseOutcome<SinkConfig> {
         d.error("spec.input", "SinkSpec CRD without Input defined.");
         return Err(d);
     };
-    let id = common::identity(&cr.metadata, spec, &mut d);
+    let id = identity::identity(&cr.metadata, spec, &mut d);
     if spec.python.is_some() || spec.golang.is_some() || spec.generic_runtime.is_some() {
         d.warning("spec", "dropped: Pulsar sinks run on Java only");
     }
     let java = spec.java.as_ref();
-    let base_image = connector_image(java, ctx);
-    let options = common::runtime_options(
+    let base_image = connector::connector_image(java, ctx);
+    let options = runtime::runtime_options(
         &cr.metadata,
         spec,
         java.and_then(|j| j.log.as_ref()),
@@ -33,7 +33,7 @@ pub fn sink(cr: &Sink, ctx: &Context<'_>) -> ReverseOutcome<SinkConfig> {
         ctx,
         &mut d,
     );
-    let inputs = common::inputs(input, &mut d);
+    let inputs = topics::inputs(input, &mut d);
     let retries = spec.max_message_retry;
     let config = SinkConfig {
         tenant: id.tenant,
@@ -41,24 +41,24 @@ pub fn sink(cr: &Sink, ctx: &Context<'_>) -> ReverseOutcome<SinkConfig> {
         name: id.name,
         class_name: spec.class_name.clone(),
         source_subscription_name: non_empty(spec.subscription_name.as_ref()).map(str::to_owned),
-        source_subscription_position: common::position(spec.subscription_position),
+        source_subscription_position: topics::position(spec.subscription_position),
         inputs: inputs.topics,
         topics_pattern: inputs.pattern,
         input_specs: inputs.specs,
         max_message_retries: retries,
         dead_letter_topic: retries.and(spec.dead_letter_topic.clone()),
         configs: spec.sink_config.clone(),
-        secrets: common::secrets(spec.secrets_map.as_ref()),
+        secrets: secrets::secrets(spec.secrets_map.as_ref()),
         parallelism: spec.replicas,
-        processing_guarantees: common::guarantee(spec.processing_guarantee),
+        processing_guarantees: topics::guarantee(spec.processing_guarantee),
         retain_ordering: spec.retain_ordering,
         retain_key_ordering: spec.retain_key_ordering,
-        resources: common::resources(spec.resources.as_ref(), &mut d),
+        resources: resources::resources(spec.resources.as_ref(), &mut d),
         auto_ack: spec.auto_ack,
         timeout_ms: spec.timeout.map(i64::from),
         negative_ack_redelivery_delay_ms: spec.negative_ack_redelivery_delay_ms.map(i64::from),
         sink_type: non_empty(spec.sink_type.as_ref()).map(str::to_owned),
-        archive: common::connector_archive(java, ctx),
+        archive: connector::connector_archive(java, ctx),
         cleanup_subscription: spec.cleanup_subscription,
         runtime_flags: non_empty(spec.runtime_flags.as_ref()).map(str::to_owned),
         custom_runtime_options: Some(options),
@@ -66,17 +66,4 @@ pub fn sink(cr: &Sink, ctx: &Context<'_>) -> ReverseOutcome<SinkConfig> {
         ..SinkConfig::default()
     };
     Ok(Reversed { config, warnings: d })
-}
-
-/// The image the worker gives a Java connector: the catalogue connector's, else the Java runner's.
-pub(super) fn connector_image(java: Option<&crate::crd::JavaRuntime>, ctx: &Context<'_>) -> Option<String> {
-    if let Some(def) = java.and_then(|j| common::builtin(j, ctx)) {
-        return Some(def.image());
-    }
-    ctx.worker
-        .custom()
-        .function_runner_images
-        .as_ref()
-        .and_then(|m| m.get("JAVA"))
-        .cloned()
 }

@@ -1,8 +1,7 @@
 //! `Source` -> `SourceConfig`.
 
-use super::common;
-use super::sink::connector_image;
 use super::{ReverseOutcome, Reversed};
+use super::{connector, identity, resources, runtime, secrets, topics};
 use crate::convert::Context;
 use crate::crd::Source;
 use crate::diag::Diagnostics;
@@ -14,14 +13,14 @@ use crate::text::non_empty;
 pub fn source(cr: &Source, ctx: &Context<'_>) -> ReverseOutcome<SourceConfig> {
     let mut d = Diagnostics::new();
     let spec = &cr.spec;
-    let id = common::identity(&cr.metadata, spec, &mut d);
+    let id = identity::identity(&cr.metadata, spec, &mut d);
     if spec.python.is_some() || spec.golang.is_some() || spec.generic_runtime.is_some() {
         d.warning("spec", "dropped: Pulsar sources run on Java only");
     }
     let java = spec.java.as_ref();
-    let base_image = connector_image(java, ctx);
+    let base_image = connector::connector_image(java, ctx);
     let output = spec.output.as_ref();
-    let options = common::runtime_options(
+    let options = runtime::runtime_options(
         &cr.metadata,
         spec,
         java.and_then(|j| j.log.as_ref()),
@@ -43,7 +42,7 @@ pub fn source(cr: &Source, ctx: &Context<'_>) -> ReverseOutcome<SourceConfig> {
         topic_name: output
             .and_then(|o| non_empty(o.topic.as_ref()))
             .map(str::to_owned),
-        producer_config: common::producer(
+        producer_config: topics::producer(
             "spec.output.producerConf",
             output.and_then(|o| o.producer_conf.as_ref()),
             &mut d,
@@ -51,12 +50,12 @@ pub fn source(cr: &Source, ctx: &Context<'_>) -> ReverseOutcome<SourceConfig> {
         serde_class_name: output.and_then(|o| o.sink_serde_class_name.clone()),
         schema_type: output.and_then(|o| o.sink_schema_type.clone()),
         configs: spec.source_config.clone(),
-        secrets: common::secrets(spec.secrets_map.as_ref()),
+        secrets: secrets::secrets(spec.secrets_map.as_ref()),
         parallelism: spec.replicas,
-        processing_guarantees: common::guarantee(spec.processing_guarantee),
-        resources: common::resources(spec.resources.as_ref(), &mut d),
+        processing_guarantees: topics::guarantee(spec.processing_guarantee),
+        resources: resources::resources(spec.resources.as_ref(), &mut d),
         source_type: non_empty(spec.source_type.as_ref()).map(str::to_owned),
-        archive: common::connector_archive(java, ctx),
+        archive: connector::connector_archive(java, ctx),
         runtime_flags: non_empty(spec.runtime_flags.as_ref()).map(str::to_owned),
         custom_runtime_options: Some(options),
         batch_source_config: spec.batch_source_config.as_ref().map(|b| BatchSourceConfig {
