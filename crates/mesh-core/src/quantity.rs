@@ -143,120 +143,152 @@ pub fn padded(ram: i64) -> i64 {
     ram + (ram as f64 * 0.1 + 0.5).floor() as i64
 }
 
-fn split_suffix(s: &str) -> Option<(&str, f64)> {
-    let s = s.trim();
-    let binary = [
-        ("Ki", 1u64 << 10),
-        ("Mi", 1 << 20),
-        ("Gi", 1 << 30),
-        ("Ti", 1 << 40),
-        ("Pi", 1 << 50),
-        ("Ei", 1 << 60),
-    ];
-    for (suffix, factor) in binary {
-        if let Some(n) = s.strip_suffix(suffix) {
-            return Some((n, factor as f64));
+/// The suffix of a quantity: what its number is multiplied by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Suffix {
+    /// `Ki`, `Mi`, `Gi`, `Ti`, `Pi`, `Ei`: 2 to this power (10 to 60).
+    Binary(u32),
+    /// `n`, `u`, `m`, none, `k`, `M`, `G`, `T`, `P`, `E`, or an exponent `e<N>`: 10 to this power.
+    Decimal(i32),
+}
+
+/// A Kubernetes quantity as its one parser reads it: a signed decimal number and a [`Suffix`].
+/// Every reading of a quantity in mesh (its syntax, its value, cores, bytes) goes through
+/// [`Parsed::parse`].
+///
+/// ```
+/// use mesh_core::quantity::{Parsed, Suffix};
+///
+/// let q = Parsed::parse("300m").unwrap();
+/// assert_eq!(q.suffix(), Suffix::Decimal(-3));
+/// assert_eq!(q.value(), 0.3);
+/// assert_eq!(Parsed::parse("1Gi").unwrap().bytes(), Some(1_073_741_824));
+/// assert!(Parsed::parse("1Gb").is_none());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parsed<'a> {
+    number: &'a str,
+    suffix: Suffix,
+}
+
+impl<'a> Parsed<'a> {
+    /// Reads `s` by the Kubernetes quantity syntax (`[+-]digits[.digits]` then a suffix), or
+    /// `None` when it is not a quantity. Surrounding whitespace is not part of the syntax.
+    pub fn parse(s: &'a str) -> Option<Self> {
+        let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
+        let end = unsigned
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(unsigned.len());
+        let (digits, suffix) = unsigned.split_at(end);
+        let digits_ok = match digits.split_once('.') {
+            None => !digits.is_empty(),
+            Some((a, b)) => !(b.contains('.') || a.is_empty() && b.is_empty()),
+        };
+        if !digits_ok {
+            return None;
+        }
+        let suffix = match suffix {
+            "Ki" => Suffix::Binary(10),
+            "Mi" => Suffix::Binary(20),
+            "Gi" => Suffix::Binary(30),
+            "Ti" => Suffix::Binary(40),
+            "Pi" => Suffix::Binary(50),
+            "Ei" => Suffix::Binary(60),
+            "n" => Suffix::Decimal(-9),
+            "u" => Suffix::Decimal(-6),
+            "m" => Suffix::Decimal(-3),
+            "" => Suffix::Decimal(0),
+            "k" => Suffix::Decimal(3),
+            "M" => Suffix::Decimal(6),
+            "G" => Suffix::Decimal(9),
+            "T" => Suffix::Decimal(12),
+            "P" => Suffix::Decimal(15),
+            "E" => Suffix::Decimal(18),
+            e if e.starts_with(['e', 'E']) => {
+                let exp = &e[1..];
+                let magnitude = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+                if magnitude.is_empty() || !magnitude.bytes().all(|c| c.is_ascii_digit()) {
+                    return None;
+                }
+                // Beyond any f64 either way; saturating keeps the syntax answer right.
+                Suffix::Decimal(
+                    exp.parse()
+                        .unwrap_or(if exp.starts_with('-') { i32::MIN } else { i32::MAX }),
+                )
+            }
+            _ => return None,
+        };
+        Some(Self {
+            number: &s[..s.len() - unsigned.len() + end],
+            suffix,
+        })
+    }
+
+    /// The signed decimal number before the suffix.
+    pub fn number(&self) -> &'a str {
+        self.number
+    }
+
+    /// The suffix.
+    pub fn suffix(&self) -> Suffix {
+        self.suffix
+    }
+
+    /// The value in base units (cores, bytes) as the nearest `f64`: decimal suffixes are read as
+    /// powers of ten (`300m` is exactly 0.3, not `300 × 0.001`), so what [`cpu`] writes reads
+    /// back unchanged.
+    pub fn value(&self) -> f64 {
+        match self.suffix {
+            Suffix::Decimal(e) => format!("{}e{e}", self.number).parse().unwrap_or(f64::NAN),
+            // Scaling by a power of two is exact.
+            Suffix::Binary(p) => self.number.parse::<f64>().unwrap_or(f64::NAN) * 2f64.powi(p.cast_signed()),
         }
     }
-    let decimal = [
-        ("n", 1e-9),
-        ("u", 1e-6),
-        ("m", 1e-3),
-        ("k", 1e3),
-        ("M", 1e6),
-        ("G", 1e9),
-        ("T", 1e12),
-        ("P", 1e15),
-        ("E", 1e18),
-    ];
-    for (suffix, factor) in decimal {
-        if let Some(n) = s.strip_suffix(suffix) {
-            return Some((n, factor));
+
+    /// CPU cores, rounded up to the millicore like Kubernetes.
+    pub fn cores(&self) -> f64 {
+        (self.value() * 1000.0).ceil() / 1000.0
+    }
+
+    /// Bytes, rounded up to a whole byte like Kubernetes; `None` beyond `i64`. Exact for whole
+    /// numbers (`9007199254740993`, `3Gi`, `5E`), however large.
+    pub fn bytes(&self) -> Option<i64> {
+        if let Ok(n) = self.number.parse::<i64>() {
+            let scaled = match self.suffix {
+                Suffix::Binary(p) => 1i64.checked_shl(p).and_then(|f| n.checked_mul(f)),
+                Suffix::Decimal(e) => u32::try_from(e)
+                    .ok()
+                    .and_then(|e| 10i64.checked_pow(e))
+                    .and_then(|f| n.checked_mul(f)),
+            };
+            if scaled.is_some() {
+                return scaled;
+            }
         }
+        let v = self.value().ceil();
+        (v.abs() < 9.2e18).then_some(v as i64)
     }
-    if let Some(pos) = s.find(['e', 'E']) {
-        let exp: i32 = s[pos + 1..].parse().ok()?;
-        return Some((&s[..pos], 10f64.powi(exp)));
-    }
-    Some((s, 1.0))
 }
 
-/// The value of a quantity in base units (cores, bytes), or `None` when it is not a quantity.
-pub fn parse_quantity(s: &str) -> Option<f64> {
-    if !is_quantity(s.trim()) {
-        return None;
-    }
-    let (number, factor) = split_suffix(s)?;
-    let n: f64 = number.parse().ok()?;
-    Some(n * factor)
-}
-
-/// CPU cores of a quantity (`500m` → 0.5), rounded to the millicore like Kubernetes.
-pub fn parse_cpu(s: &str) -> Option<f64> {
-    parse_quantity(s).map(|v| (v * 1000.0).ceil() / 1000.0)
-}
-
-/// Bytes of a quantity (`1Gi` → 1073741824), rounded up to a whole byte like Kubernetes.
-pub fn parse_bytes(s: &str) -> Option<i64> {
-    let trimmed = s.trim();
-    // Exact for plain integers, which is what mesh writes for memory.
-    if let Ok(n) = trimmed.parse::<i64>() {
-        return Some(n);
-    }
-    let v = parse_quantity(trimmed)?.ceil();
-    (v.abs() < 9.2e18).then_some(v as i64)
-}
-
-/// The exact value of a quantity as the nearest `f64`, decimal suffixes read as powers of ten
-/// (`300m` is exactly 0.3, not `300 × 0.001`), so what [`cpu`] writes reads back unchanged.
+/// The exact value of a quantity as the nearest `f64` ([`Parsed::value`]), surrounding
+/// whitespace ignored; `None` when it is not a quantity.
 pub fn parse_exact(s: &str) -> Option<f64> {
-    let s = s.trim();
-    if !is_quantity(s) {
-        return None;
-    }
-    let (number, factor) = split_suffix(s)?;
-    let exponent = match s.strip_prefix(number).unwrap_or("") {
-        "n" => -9,
-        "u" => -6,
-        "m" => -3,
-        "" => 0,
-        "k" => 3,
-        "M" => 6,
-        "G" => 9,
-        "T" => 12,
-        "P" => 15,
-        "E" => 18,
-        suffix if suffix.starts_with(['e', 'E']) => suffix[1..].parse().ok()?,
-        // Binary suffixes: exact for the integers and halves they are used with.
-        _ => return number.parse::<f64>().ok().map(|n| n * factor),
-    };
-    format!("{number}e{exponent}").parse().ok()
+    Parsed::parse(s.trim()).map(|q| q.value())
+}
+
+/// CPU cores of a quantity (`500m` → 0.5, [`Parsed::cores`]).
+pub fn parse_cpu(s: &str) -> Option<f64> {
+    Parsed::parse(s.trim()).map(|q| q.cores())
+}
+
+/// Bytes of a quantity (`1Gi` → 1073741824, [`Parsed::bytes`]).
+pub fn parse_bytes(s: &str) -> Option<i64> {
+    Parsed::parse(s.trim())?.bytes()
 }
 
 /// Whether `s` matches the Kubernetes quantity syntax (`500m`, `1Gi`, `1e3`, `0.5`).
 pub fn is_quantity(s: &str) -> bool {
-    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let digits_end = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
-    let (number, suffix) = s.split_at(digits_end);
-    let number_ok = match number.split_once('.') {
-        None => !number.is_empty(),
-        Some((a, b)) => !(b.contains('.') || a.is_empty() && b.is_empty()),
-    };
-    if !number_ok {
-        return false;
-    }
-    match suffix {
-        "" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi"
-        | "Ei" => true,
-        e if e.starts_with(['e', 'E']) => {
-            let exp = &e[1..];
-            let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
-            !exp.is_empty() && exp.chars().all(|c| c.is_ascii_digit())
-        }
-        _ => false,
-    }
+    Parsed::parse(s).is_some()
 }
 
 #[cfg(test)]
@@ -412,5 +444,40 @@ mod tests {
         for c in [0.001, 0.1, 0.25, 1.0, 1.5, 16.0] {
             assert_eq!(parse_cpu(&cpu(c).0), Some(c));
         }
+    }
+
+    #[test]
+    #[allow(clippy::float_cmp, reason = "the value must be exactly the decimal's nearest f64")]
+    fn one_parser_reads_number_and_suffix() {
+        let q = Parsed::parse("-1.5Gi").unwrap();
+        assert_eq!((q.number(), q.suffix()), ("-1.5", Suffix::Binary(30)));
+        let q = Parsed::parse("+12e-3").unwrap();
+        assert_eq!((q.number(), q.suffix()), ("+12", Suffix::Decimal(-3)));
+        assert_eq!(q.value(), 0.012);
+        // An exponent past i32 is still a quantity: its value is out of any f64's range.
+        assert_eq!(Parsed::parse("1e99999999999").unwrap().value(), f64::INFINITY);
+        assert_eq!(Parsed::parse("1e-99999999999").unwrap().value(), 0.0);
+        assert_eq!(Parsed::parse(" 1"), None, "whitespace is not part of the syntax");
+    }
+
+    #[test]
+    fn values_are_the_nearest_f64_of_the_decimal() {
+        // 300 × 0.001 in floating point is not 0.3; the quantity is.
+        assert_eq!(parse_exact("300m"), Some(0.3));
+        assert_eq!(parse_exact("0.3"), Some(0.3));
+        assert_eq!(parse_exact("1.1G"), Some(1.1e9));
+        assert_eq!(parse_exact("1Ki"), Some(1024.0));
+        assert_eq!(parse_exact("lots"), None);
+    }
+
+    #[test]
+    fn bytes_of_whole_numbers_are_exact_and_overflow_is_none() {
+        assert_eq!(parse_bytes("9007199254740993"), Some(9_007_199_254_740_993));
+        assert_eq!(parse_bytes("3Gi"), Some(3 << 30));
+        assert_eq!(parse_bytes("5E"), Some(5_000_000_000_000_000_000));
+        assert_eq!(parse_bytes("8Ei"), None, "2^63 is past i64");
+        assert_eq!(parse_bytes("1.5Ki"), Some(1536));
+        assert_eq!(parse_bytes("1.0001"), Some(2), "rounded up to a whole byte");
+        assert_eq!(parse_cpu("1.0001"), Some(1.001), "rounded up to the millicore");
     }
 }

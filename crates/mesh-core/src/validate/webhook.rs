@@ -15,8 +15,7 @@ use crate::crd::{
     WindowConfig,
 };
 use crate::diag::{Diagnostics, join};
-use crate::quantity::is_quantity;
-use crate::quantity::parse_quantity;
+use crate::quantity::{is_quantity, parse_exact};
 
 /// Who wrote the resource being checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -351,7 +350,7 @@ fn resources(r: Option<&ResourceRequirements>, d: &mut Diagnostics) {
     }
     // Each side's cpu, memory and storage, parsed once.
     let read = |m: &BTreeMap<String, Quantity>| {
-        let get = |k: &str| m.get(k).and_then(|q| parse_quantity(&q.0));
+        let get = |k: &str| m.get(k).and_then(|q| parse_exact(&q.0));
         (
             get("cpu"),
             get("memory"),
@@ -569,6 +568,14 @@ mod tests {
             check(
                 &[("cpu", "500m"), ("memory", "1Gi")],
                 &[("cpu", "1"), ("memory", "1.1Gi")]
+            )
+            .is_empty()
+        );
+        // The same amount spelled two ways is equal (700 × 0.001 in floating point is not 0.7).
+        assert!(
+            check(
+                &[("cpu", "700m"), ("memory", "1.1G")],
+                &[("cpu", "0.7"), ("memory", "1100M")]
             )
             .is_empty()
         );
