@@ -153,11 +153,12 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mesh-cli-cluster-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A scratch directory, removed when dropped (also when the test fails).
+fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("mesh-cli-cluster-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 /// 200 function configs, one file each.
@@ -203,8 +204,9 @@ fn an_apply_of_200_killed_mid_way_completes_on_the_next_run() {
         return;
     };
     kube.delete_functions(namespace);
-    let dir = scratch("apply");
-    configs(&dir, 200);
+    let scratch = scratch("apply");
+    let dir = scratch.path();
+    configs(dir, 200);
     let mut apply = vec!["apply".to_owned(), "--cluster".to_owned(), "c".to_owned()];
     apply.extend(kube.store_args(namespace));
     apply.push(dir.display().to_string());
@@ -276,7 +278,6 @@ fn an_apply_of_200_killed_mid_way_completes_on_the_next_run() {
         "{why}"
     );
     kube.delete_functions(namespace);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The status and body of the answer to `request`.
@@ -305,7 +306,8 @@ fn serve_answers_503_while_the_api_server_is_away_and_recovers_by_itself() {
         return;
     };
     // A worker config that names the cluster and leaves the namespace to `-n`.
-    let worker = scratch("serve").join("worker.yml");
+    let scratch = scratch("serve");
+    let worker = scratch.path().join("worker.yml");
     std::fs::write(&worker, "pulsarFunctionsCluster: local\n").unwrap();
     let mut args = vec![
         "--listen".to_owned(),

@@ -447,7 +447,10 @@ mod tests {
     }
 
     #[test]
-    #[allow(clippy::float_cmp, reason = "the value must be exactly the decimal's nearest f64")]
+    #[allow(
+        clippy::float_cmp,
+        reason = "the value must be exactly the decimal's nearest f64"
+    )]
     fn one_parser_reads_number_and_suffix() {
         let q = Parsed::parse("-1.5Gi").unwrap();
         assert_eq!((q.number(), q.suffix()), ("-1.5", Suffix::Binary(30)));

@@ -536,7 +536,8 @@ async fn disabled_apis_answer_with_the_worker_service_message() {
         sink_enabled: Some(false),
         ..CustomConfig::default()
     });
-    let app = router(state_with(w, common::scratch("disabled")), limits());
+    let dir = common::scratch("disabled");
+    let app = router(state_with(w, dir.to_path_buf()), limits());
     let a = call(
         &app,
         create_with_url("POST", F, "functionConfig", &function(), URL),

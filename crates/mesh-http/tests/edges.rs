@@ -121,7 +121,7 @@ async fn a_request_whose_client_goes_away_is_no_longer_in_flight() {
         .header("content-type", "application/json")
         .body(stalled)
         .unwrap();
-    let pending = app.clone().oneshot(req);
+    let pending = app.router().oneshot(req);
     assert!(
         tokio::time::timeout(std::time::Duration::from_millis(100), pending)
             .await

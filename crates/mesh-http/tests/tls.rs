@@ -67,6 +67,7 @@ struct Server {
     plain: Option<SocketAddr>,
     tls: Tls,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    _store: common::Scratch,
 }
 
 impl Drop for Server {
@@ -82,10 +83,11 @@ async fn serve(worker_extra: &str, files: TlsFiles, with_plain: bool) -> Server 
     let config = SecurityConfig::from_worker(&worker).unwrap();
     let tls = Tls::new(files).unwrap();
     let security = Security::new(&config, tls.verifies_clients()).unwrap();
+    let store = common::scratch("tls");
     let state = Arc::new(AppState::new(
         worker,
         None,
-        AnyStore::Directory(Directory::new(common::scratch("tls"), "default")),
+        AnyStore::Directory(Directory::new(store.to_path_buf(), "default")),
         security,
     ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -114,6 +116,7 @@ async fn serve(worker_extra: &str, files: TlsFiles, with_plain: bool) -> Server 
         plain: plain_addr,
         tls,
         stop: Some(stop),
+        _store: store,
     }
 }
 
@@ -189,7 +192,7 @@ const LIST: &str = "/admin/v3/functions/public/default";
 
 struct Pki {
     ca: Ca,
-    dir: PathBuf,
+    dir: common::Scratch,
     files: TlsFiles,
     alice: (String, String),
 }

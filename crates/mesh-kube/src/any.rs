@@ -102,10 +102,6 @@ impl Store for AnyStore {
         each!(self, s => s.delete(key).await)
     }
 
-    async fn scale(&self, key: &ObjectKey, replicas: i32) -> Result<(), StoreError> {
-        each!(self, s => s.scale(key, replicas).await)
-    }
-
     async fn restart_instance(&self, pods: &Selector, ordinal: i32) -> Result<String, StoreError> {
         each!(self, s => s.restart_instance(pods, ordinal).await)
     }

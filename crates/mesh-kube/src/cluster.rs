@@ -449,15 +449,6 @@ impl Store for Cluster {
         Ok(())
     }
 
-    async fn scale(&self, key: &ObjectKey, replicas: i32) -> Result<(), StoreError> {
-        let api = self.api(key.kind, Some(&key.namespace));
-        let patch = Patch::Merge(json!({"spec": {"replicas": replicas}}));
-        let pp = PatchParams::default();
-        self.call(key.kind.as_str(), &key.name, || api.patch(&key.name, &pp, &patch))
-            .await?;
-        Ok(())
-    }
-
     async fn restart_instance(&self, pods: &Selector, ordinal: i32) -> Result<String, StoreError> {
         let namespace = pods.namespace.as_deref().unwrap_or(&self.namespace);
         let api: Api<DynamicObject> =

@@ -417,11 +417,6 @@ impl Store for Directory {
         blocking(move || me.delete_sync(&key)).await
     }
 
-    async fn scale(&self, key: &ObjectKey, replicas: i32) -> Result<(), StoreError> {
-        let (me, key) = (self.clone(), key.clone());
-        blocking(move || me.modify(&key, |o| o["spec"]["replicas"] = json!(replicas))).await
-    }
-
     async fn restart_instance(&self, _pods: &Selector, ordinal: i32) -> Result<String, StoreError> {
         Err(StoreError::Unsupported(format!(
             "a directory store runs no pods, so instance {ordinal} cannot be restarted alone; \

@@ -83,9 +83,6 @@ pub trait Store: Send + Sync {
     /// Deletes the object at `key`.
     fn delete(&self, key: &ObjectKey) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// Sets `spec.replicas` of the object at `key` (stop is 0).
-    fn scale(&self, key: &ObjectKey, replicas: i32) -> impl Future<Output = Result<(), StoreError>> + Send;
-
     /// Restarts one instance of a component: deletes the pod with StatefulSet ordinal `ordinal`
     /// among the pods `pods` selects, and its StatefulSet starts a new one. Answers the pod's
     /// name; [`StoreError::NotFound`] when no such pod runs, [`StoreError::Unsupported`] from a
@@ -95,11 +92,6 @@ pub trait Store: Send + Sync {
         pods: &Selector,
         ordinal: i32,
     ) -> impl Future<Output = Result<String, StoreError>> + Send;
-
-    /// The status of the object at `key`, if it has one.
-    fn status(&self, key: &ObjectKey) -> impl Future<Output = Result<Option<Value>, StoreError>> + Send {
-        async move { Ok(status_of(&self.get(key).await?).cloned()) }
-    }
 
     /// Whether the store can be reached.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;

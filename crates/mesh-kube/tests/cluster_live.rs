@@ -193,7 +193,13 @@ async fn fifty_converted_resources_apply_read_back_list_update_and_delete() {
         Applied::Updated
     );
     assert_eq!(store.get(&key(&changed)).await.unwrap()["spec"]["replicas"], 3);
-    store.scale(&key(&changed), 0).await.unwrap();
+    // Stopping is an apply of the stopped object (the lifecycle's read-modify-write).
+    let mut stopped = store.get(&key(&changed)).await.unwrap();
+    assert!(mesh_core::lifecycle::stop(&mut stopped));
+    store
+        .apply(&mesh_kube::desired(&stopped), ApplyOptions::default())
+        .await
+        .unwrap();
     assert_eq!(store.get(&key(&changed)).await.unwrap()["spec"]["replicas"], 0);
 
     for o in &objects {

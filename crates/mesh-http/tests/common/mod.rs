@@ -8,7 +8,6 @@ pub mod secure;
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Router;
 use axum::body::Body;
@@ -34,16 +33,31 @@ pub fn catalogue() -> Catalogue {
         .unwrap()
 }
 
-/// A new, empty directory for one test.
-pub fn scratch(name: &str) -> PathBuf {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "mesh-http-{name}-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+/// A new, empty directory for one test, removed when the value is dropped (also when the test
+/// fails). Reads as the directory's path.
+pub struct Scratch(tempfile::TempDir);
+
+impl std::ops::Deref for Scratch {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<std::path::Path> for Scratch {
+    fn as_ref(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+/// A new, empty directory for one test ([`Scratch`]).
+pub fn scratch(name: &str) -> Scratch {
+    Scratch(
+        tempfile::Builder::new()
+            .prefix(&format!("mesh-http-{name}-"))
+            .tempdir()
+            .unwrap(),
+    )
 }
 
 pub fn limits() -> Limits {
@@ -63,13 +77,38 @@ pub fn state_with(worker: WorkerConfig, dir: PathBuf) -> Arc<AppState> {
     ))
 }
 
-pub fn state(name: &str) -> (Arc<AppState>, PathBuf) {
+pub fn state(name: &str) -> (Arc<AppState>, Scratch) {
     let dir = scratch(name);
-    (state_with(worker("functions_worker.yml"), dir.clone()), dir)
+    (state_with(worker("functions_worker.yml"), dir.to_path_buf()), dir)
 }
 
-pub fn app(name: &str) -> Router {
-    router(state(name).0, limits())
+/// A router over a fresh directory store, which lives as long as the router does.
+#[derive(Clone)]
+pub struct App {
+    router: Router,
+    _dir: Arc<Scratch>,
+}
+
+impl std::ops::Deref for App {
+    type Target = Router;
+    fn deref(&self) -> &Router {
+        &self.router
+    }
+}
+
+impl App {
+    /// The router, to drive with `oneshot`.
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+}
+
+pub fn app(name: &str) -> App {
+    let (state, dir) = state(name);
+    App {
+        router: router(state, limits()),
+        _dir: Arc::new(dir),
+    }
 }
 
 pub struct Answer {

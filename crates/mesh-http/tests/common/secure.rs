@@ -23,13 +23,31 @@ pub fn secret() -> Vec<u8> {
     (0u8..64).map(|i| i.wrapping_mul(37).wrapping_add(11)).collect()
 }
 
-/// Writes `bytes` to a fresh file and answers its path.
-pub fn file(name: &str, bytes: &[u8]) -> PathBuf {
+/// A file in its own scratch directory, removed with it; reads as the file's path.
+pub struct File {
+    path: PathBuf,
+    _dir: super::Scratch,
+}
+
+impl std::ops::Deref for File {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+impl AsRef<std::path::Path> for File {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+/// Writes `bytes` to a fresh file ([`File`]).
+pub fn file(name: &str, bytes: &[u8]) -> File {
     let dir = super::scratch(&format!("keys-{name}"));
-    std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
-    path
+    File { path, _dir: dir }
 }
 
 pub fn auth_fixture(name: &str) -> Vec<u8> {
@@ -96,14 +114,14 @@ pub fn security(worker: &WorkerConfig) -> Result<Security, SecurityError> {
 }
 
 /// State over a fresh directory store, secured as `worker` says.
-pub fn secured(worker: WorkerConfig, name: &str) -> (Arc<AppState>, PathBuf) {
+pub fn secured(worker: WorkerConfig, name: &str) -> (Arc<AppState>, super::Scratch) {
     let dir = super::scratch(name);
     let security = security(&worker).unwrap_or_else(|e| panic!("{}", mesh_core::error_chain(&e)));
     (
         Arc::new(AppState::new(
             worker,
             Some(catalogue()),
-            AnyStore::Directory(Directory::new(dir.clone(), "default")),
+            AnyStore::Directory(Directory::new(dir.to_path_buf(), "default")),
             security,
         )),
         dir,
