@@ -61,7 +61,7 @@ async fn a_function_goes_through_its_whole_life() {
     )
     .await;
     assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.body);
-    let cr = stored(&dir, "function");
+    let cr = stored(dir.path(), "function");
     let name = mesh_core::convert::naming::object_name("prod-eu", "public", "default", "echo");
     assert_eq!(cr["metadata"]["name"], name.as_str(), "{cr}");
     assert_eq!(cr["spec"]["name"], "echo");
@@ -109,7 +109,7 @@ async fn a_function_goes_through_its_whole_life() {
     // Stop scales to 0 and remembers; get still reports the parallelism; start restores it.
     let a = call(&app, post_empty(&format!("{F}/stop"))).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.body);
-    assert_eq!(stored(&dir, "function")["spec"]["replicas"], 0);
+    assert_eq!(stored(dir.path(), "function")["spec"]["replicas"], 0);
     assert_eq!(call(&app, get(F)).await.json()["parallelism"], 1);
     let s = call(&app, get(&format!("{F}/status"))).await.json();
     assert_eq!(s["instances"][0]["status"]["error"], "Function is stopped");
@@ -119,14 +119,15 @@ async fn a_function_goes_through_its_whole_life() {
     );
     let a = call(&app, post_empty(&format!("{F}/start"))).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT);
-    let cr = stored(&dir, "function");
+    let cr = stored(dir.path(), "function");
     assert_eq!(cr["spec"]["replicas"], 1);
     assert!(cr["metadata"].get("annotations").is_none(), "{cr}");
 
     let a = call(&app, post_empty(&format!("{F}/restart"))).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT);
     let at =
-        stored(&dir, "function")["spec"]["pod"]["annotations"]["kubectl.kubernetes.io/restartedAt"].clone();
+        stored(dir.path(), "function")["spec"]["pod"]["annotations"]["kubectl.kubernetes.io/restartedAt"]
+            .clone();
     assert!(at.as_str().is_some_and(|t| t.ends_with('Z')), "{at}");
 
     for action in ["start", "stop", "restart"] {
@@ -151,7 +152,7 @@ async fn a_function_goes_through_its_whole_life() {
     );
     assert_eq!(c["output"], "persistent://public/default/out");
     assert_eq!(
-        stored(&dir, "function")["spec"]["pod"]["annotations"]["kubectl.kubernetes.io/restartedAt"],
+        stored(dir.path(), "function")["spec"]["pod"]["annotations"]["kubectl.kubernetes.io/restartedAt"],
         at
     );
 
@@ -207,13 +208,13 @@ async fn a_function_goes_through_its_whole_life() {
     )
     .await;
     assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.body);
-    let cr = stored(&dir, "function");
+    let cr = stored(dir.path(), "function");
     assert_eq!(cr["spec"]["replicas"], 0);
     assert_eq!(call(&app, get(F)).await.json()["parallelism"], 2);
 
     let a = call(&app, delete(F)).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT);
-    assert!(stored_files(&dir, "function").is_empty());
+    assert!(stored_files(dir.path(), "function").is_empty());
     for req in [
         get(F),
         delete(F),
@@ -307,7 +308,7 @@ async fn creates_are_refused_with_pulsar_messages() {
     assert!(a.reason().contains("COBOL"), "{}", a.body);
     let a = call(&app, config_form("POST", g, "functionConfig", "{\"name\": ")).await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
-    assert_eq!(stored_files(&dir, "function").len(), 1);
+    assert_eq!(stored_files(dir.path(), "function").len(), 1);
 }
 
 #[tokio::test]
@@ -460,7 +461,7 @@ async fn sources_and_sinks_answer_under_both_mounts() {
     )
     .await;
     assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.body);
-    assert_eq!(stored(&dir, "source")["spec"]["replicas"], 4);
+    assert_eq!(stored(dir.path(), "source")["spec"]["replicas"], 4);
     let c = call(&app, get(url)).await.json();
     assert_eq!(
         (c["topicName"].clone(), c["parallelism"].clone()),
@@ -468,7 +469,7 @@ async fn sources_and_sinks_answer_under_both_mounts() {
     );
     let a = call(&app, post_empty(&format!("{url}/stop"))).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT);
-    assert_eq!(stored(&dir, "source")["spec"]["replicas"], 0);
+    assert_eq!(stored(dir.path(), "source")["spec"]["replicas"], 0);
     assert_eq!(call(&app, delete(url)).await.status, StatusCode::NO_CONTENT);
     assert_eq!(
         call(&app, delete("/admin/v3/sinks/public/default/es"))
@@ -537,7 +538,7 @@ async fn disabled_apis_answer_with_the_worker_service_message() {
         ..CustomConfig::default()
     });
     let dir = common::scratch("disabled");
-    let app = router(state_with(w, dir.to_path_buf()), limits());
+    let app = router(state_with(w, dir.path().to_path_buf()), limits());
     let a = call(
         &app,
         create_with_url("POST", F, "functionConfig", &function(), URL),
@@ -585,7 +586,7 @@ async fn of_a_hundred_racing_creates_exactly_one_wins() {
         }
     }
     assert_eq!((created, refused), (1, 99));
-    assert_eq!(stored_files(&dir, "function").len(), 1);
+    assert_eq!(stored_files(dir.path(), "function").len(), 1);
 }
 
 #[tokio::test]

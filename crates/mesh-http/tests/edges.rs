@@ -60,7 +60,7 @@ async fn empty_path_segments_are_missing_parameters_not_defaults() {
         assert_eq!(a.status, StatusCode::BAD_REQUEST, "{what}: {}", a.body);
         assert_eq!(a.reason(), reason, "{what}");
     }
-    assert!(!dir.join("default").exists(), "nothing may be stored");
+    assert!(!dir.path().join("default").exists(), "nothing may be stored");
 }
 
 #[tokio::test]
@@ -175,7 +175,7 @@ async fn keys_past_yamls_implicit_key_limit_are_stored_readable() {
     }
     let gone = call(&app, common::delete("/admin/v3/functions/public/default/long")).await;
     assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.body);
-    assert!(stored_files(&dir).is_empty());
+    assert!(stored_files(dir.path()).is_empty());
 }
 
 #[tokio::test]
@@ -195,7 +195,7 @@ async fn big_numbers_keep_their_exact_value_through_the_store() {
     );
     let a = call(&app, create).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT, "{}", a.body);
-    let files = stored_files(&dir);
+    let files = stored_files(dir.path());
     let text = std::fs::read_to_string(&files[0]).unwrap();
     assert!(text.contains("123456789012345678901234567890"), "{text}");
     let got = call(&app, get("/admin/v3/functions/public/default/big")).await;
@@ -224,7 +224,7 @@ async fn an_unreadable_stored_file_is_reported_skipped_in_lists_and_deletable() 
         );
         assert_eq!(call(&app, create).await.status, StatusCode::NO_CONTENT);
     }
-    let bad = stored_files(&dir)
+    let bad = stored_files(dir.path())
         .into_iter()
         .find(|p| {
             std::fs::read_to_string(p)

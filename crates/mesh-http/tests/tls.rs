@@ -87,7 +87,7 @@ async fn serve(worker_extra: &str, files: TlsFiles, with_plain: bool) -> Server 
     let state = Arc::new(AppState::new(
         worker,
         None,
-        AnyStore::Directory(Directory::new(store.to_path_buf(), "default")),
+        AnyStore::Directory(Directory::new(store.path().to_path_buf(), "default")),
         security,
     ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -201,9 +201,9 @@ fn pki(require: bool) -> Pki {
     let ca = Ca::new("mesh test ca");
     let dir = common::scratch("pki");
     let server_key = KeyPair::generate().unwrap();
-    let cert = write(&dir, "server.pem", &ca.leaf("mesh-server", &server_key));
-    let key = write(&dir, "server.key", &server_key.serialize_pem());
-    let client_ca = write(&dir, "ca.pem", &ca.pem());
+    let cert = write(dir.path(), "server.pem", &ca.leaf("mesh-server", &server_key));
+    let key = write(dir.path(), "server.key", &server_key.serialize_pem());
+    let client_ca = write(dir.path(), "ca.pem", &ca.pem());
     let alice_key = KeyPair::generate().unwrap();
     let alice = (ca.leaf("alice", &alice_key), alice_key.serialize_pem());
     Pki {
@@ -280,9 +280,9 @@ async fn rsa_keys_in_pkcs1_form_serve_too_and_plain_http_runs_beside() {
     let pem = String::from_utf8(common::secure::auth_fixture("rsa-private.pem")).unwrap();
     let rsa = KeyPair::from_pem_and_sign_algo(&pem, &rcgen::PKCS_RSA_SHA256).unwrap();
     let files = TlsFiles {
-        cert: write(&dir, "cert.pem", &ca.leaf("rsa-server", &rsa)),
+        cert: write(dir.path(), "cert.pem", &ca.leaf("rsa-server", &rsa)),
         key: write(
-            &dir,
+            dir.path(),
             "key.pem",
             &String::from_utf8(common::secure::auth_fixture("rsa-private-pkcs1.pem")).unwrap(),
         ),
@@ -315,8 +315,8 @@ async fn a_renewed_certificate_is_served_without_a_restart() {
 
     // Renewed by hand: reload() picks it up at once.
     let key = KeyPair::generate().unwrap();
-    write(&p.dir, "server.pem", &p.ca.leaf("renewed-1", &key));
-    write(&p.dir, "server.key", &key.serialize_pem());
+    write(p.dir.path(), "server.pem", &p.ca.leaf("renewed-1", &key));
+    write(p.dir.path(), "server.key", &key.serialize_pem());
     server.tls.reload().unwrap();
     let after = https_get(server.addr, &ca, None, "/healthz")
         .await
@@ -328,8 +328,8 @@ async fn a_renewed_certificate_is_served_without_a_restart() {
     server.tls.watch();
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let key = KeyPair::generate().unwrap();
-    write(&p.dir, "server.pem", &p.ca.leaf("renewed-2", &key));
-    write(&p.dir, "server.key", &key.serialize_pem());
+    write(p.dir.path(), "server.pem", &p.ca.leaf("renewed-2", &key));
+    write(p.dir.path(), "server.key", &key.serialize_pem());
     let mut seen = None;
     for _ in 0..40 {
         tokio::time::sleep(Duration::from_millis(250)).await;
@@ -345,7 +345,7 @@ async fn a_renewed_certificate_is_served_without_a_restart() {
     assert!(seen.is_some(), "the watcher did not load the renewed certificate");
 
     // A renewal that does not load keeps the certificate in force.
-    write(&p.dir, "server.key", "not a key");
+    write(p.dir.path(), "server.key", "not a key");
     assert!(server.tls.reload().is_err());
     assert_eq!(
         https_get(server.addr, &ca, None, "/healthz")
@@ -377,7 +377,7 @@ fn tls_files_that_do_not_load_are_refused_naming_the_setting() {
     let e = broken(&|f| f.cert = f.key.clone());
     assert!(e.contains("holds no PEM certificate"), "{e}");
     let other = KeyPair::generate().unwrap();
-    let e = broken(&|f| f.key = write(&p.dir, "other.key", &other.serialize_pem()));
+    let e = broken(&|f| f.key = write(p.dir.path(), "other.key", &other.serialize_pem()));
     assert!(e.contains("rustls refuses the certificate and key"), "{e}");
 }
 

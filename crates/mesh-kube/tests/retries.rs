@@ -70,6 +70,21 @@ fn quick(attempts: u32) -> RetryPolicy {
     }
 }
 
+/// A store over `server` with `attempts` quick attempts, through a kubeconfig in a scratch
+/// directory that lives as long as the returned guard.
+async fn cluster(server: &str, attempts: u32) -> (tempfile::TempDir, Cluster) {
+    let (dir, kubeconfig) = kubeconfig(server);
+    let cluster = Cluster::connect(&ClusterOptions {
+        kubeconfig: Some(kubeconfig),
+        namespace: Some("default".to_owned()),
+        retry: quick(attempts),
+        ..ClusterOptions::default()
+    })
+    .await
+    .unwrap();
+    (dir, cluster)
+}
+
 fn key() -> ObjectKey {
     ObjectKey {
         kind: ResourceKind::Function,
@@ -81,15 +96,7 @@ fn key() -> ObjectKey {
 #[tokio::test]
 async fn a_503_is_tried_exactly_as_often_as_the_policy_says() {
     let (server, count) = unavailable_server().await;
-    let (_dir, kubeconfig) = kubeconfig(&server);
-    let cluster = Cluster::connect(&ClusterOptions {
-        kubeconfig: Some(kubeconfig),
-        namespace: Some("default".to_owned()),
-        retry: quick(3),
-        ..ClusterOptions::default()
-    })
-    .await
-    .unwrap();
+    let (_dir, cluster) = cluster(&server, 3).await;
     let e = cluster.get(&key()).await.unwrap_err();
     assert!(
         matches!(&e, StoreError::Unavailable { attempts: 3, last: Transient::Status(s) } if s.code() == 503),
@@ -114,15 +121,7 @@ async fn a_refused_connection_is_unavailable_with_the_connection_error_as_its_ca
         .local_addr()
         .unwrap()
         .port();
-    let (_dir, kubeconfig) = kubeconfig(&format!("http://127.0.0.1:{port}"));
-    let cluster = Cluster::connect(&ClusterOptions {
-        kubeconfig: Some(kubeconfig),
-        namespace: Some("default".to_owned()),
-        retry: quick(2),
-        ..ClusterOptions::default()
-    })
-    .await
-    .unwrap();
+    let (_dir, cluster) = cluster(&format!("http://127.0.0.1:{port}"), 2).await;
     let e = cluster.get(&key()).await.unwrap_err();
     let StoreError::Unavailable {
         attempts: 2,

@@ -33,31 +33,15 @@ pub fn catalogue() -> Catalogue {
         .unwrap()
 }
 
-/// A new, empty directory for one test, removed when the value is dropped (also when the test
-/// fails). Reads as the directory's path.
-pub struct Scratch(tempfile::TempDir);
+/// A scratch directory, removed when dropped (also when the test fails).
+pub type Scratch = tempfile::TempDir;
 
-impl std::ops::Deref for Scratch {
-    type Target = std::path::Path;
-    fn deref(&self) -> &std::path::Path {
-        self.0.path()
-    }
-}
-
-impl AsRef<std::path::Path> for Scratch {
-    fn as_ref(&self) -> &std::path::Path {
-        self.0.path()
-    }
-}
-
-/// A new, empty directory for one test ([`Scratch`]).
+/// A new, empty directory for one test.
 pub fn scratch(name: &str) -> Scratch {
-    Scratch(
-        tempfile::Builder::new()
-            .prefix(&format!("mesh-http-{name}-"))
-            .tempdir()
-            .unwrap(),
-    )
+    tempfile::Builder::new()
+        .prefix(&format!("mesh-http-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 pub fn limits() -> Limits {
@@ -79,7 +63,10 @@ pub fn state_with(worker: WorkerConfig, dir: PathBuf) -> Arc<AppState> {
 
 pub fn state(name: &str) -> (Arc<AppState>, Scratch) {
     let dir = scratch(name);
-    (state_with(worker("functions_worker.yml"), dir.to_path_buf()), dir)
+    (
+        state_with(worker("functions_worker.yml"), dir.path().to_path_buf()),
+        dir,
+    )
 }
 
 /// A router over a fresh directory store, which lives as long as the router does.

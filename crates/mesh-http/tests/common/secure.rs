@@ -45,7 +45,7 @@ impl AsRef<std::path::Path> for File {
 /// Writes `bytes` to a fresh file ([`File`]).
 pub fn file(name: &str, bytes: &[u8]) -> File {
     let dir = super::scratch(&format!("keys-{name}"));
-    let path = dir.join(name);
+    let path = dir.path().join(name);
     std::fs::write(&path, bytes).unwrap();
     File { path, _dir: dir }
 }
@@ -121,7 +121,7 @@ pub fn secured(worker: WorkerConfig, name: &str) -> (Arc<AppState>, super::Scrat
         Arc::new(AppState::new(
             worker,
             Some(catalogue()),
-            AnyStore::Directory(Directory::new(dir.to_path_buf(), "default")),
+            AnyStore::Directory(Directory::new(dir.path().to_path_buf(), "default")),
             security,
         )),
         dir,
