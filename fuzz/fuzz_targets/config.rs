@@ -1,14 +1,14 @@
 //! Pulsar function, source and sink configs, JSON or YAML, through the whole forward path as
 //! `mesh convert` takes it (the pipeline: split, detect, typed parse, convert); every object
-//! produced must write as YAML and read back as the same value, and read back to a config
-//! without a panic.
+//! produced must write as YAML and read back as the same value, write as the compact JSON of its
+//! `Value` (the HTTP API's writer), and read back to a config without a panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use mesh_core::Kind;
 use mesh_core::convert::{Component, Context};
 use mesh_core::document::{self, same_value};
-use mesh_core::pipeline::{Object, Options, Pipeline, Task};
+use mesh_core::pipeline::{Format, Object, Options, Pipeline, Renderer, Task};
 use mesh_fuzz::{catalogue, worker};
 
 fuzz_target!(|data: &[u8]| {
@@ -30,6 +30,13 @@ fuzz_target!(|data: &[u8]| {
             let back = document::parse_one::<serde_json::Value>(text.as_bytes())
                 .unwrap_or_else(|e| panic!("{e}: mesh wrote YAML it cannot read:\n{text}"));
             assert!(same_value(&back, &value), "YAML changed the object:\n{text}");
+            let mut json = Renderer::new(Format::CompactJson);
+            json.push(object).expect("a converted object writes as JSON");
+            assert_eq!(
+                json.finish(),
+                value.to_string(),
+                "compact JSON differs from the value's"
+            );
             let kind = match object {
                 Object::Function(_) => Kind::Function,
                 Object::Source(_) => Kind::Source,

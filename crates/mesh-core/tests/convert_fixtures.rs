@@ -6,6 +6,7 @@
 
 mod support;
 
+use mesh_core::pipeline::{Format, Renderer};
 use support::fixtures;
 use support::schema::assert_valid_cr;
 
@@ -16,6 +17,12 @@ fn check(kind: &str, path: &std::path::Path) {
     match (&result, invalid) {
         (Ok(r), false) => {
             let objects: Vec<serde_json::Value> = r.objects.iter().map(|o| o.to_value().unwrap()).collect();
+            // The HTTP API's compact JSON, written from the typed object, is the `Value`'s text.
+            for (typed, value) in r.objects.iter().zip(&objects) {
+                let mut json = Renderer::new(Format::CompactJson);
+                json.push(typed).unwrap();
+                assert_eq!(json.finish(), value.to_string(), "{rel}: compact JSON");
+            }
             for o in objects
                 .iter()
                 .filter(|o| o["apiVersion"] == "compute.functionmesh.io/v1alpha1")

@@ -19,6 +19,7 @@
 //! assert!(report.out.finish().starts_with("apiVersion: compute.functionmesh.io/v1alpha1\nkind: Function\n"));
 //! ```
 
+mod json;
 mod object;
 mod render;
 

@@ -89,12 +89,12 @@ impl Renderer {
                 self.scratch.as_str().to_owned()
             }
             Format::Json | Format::CompactJson => {
-                // Through a `Value`, whose maps are sorted.
-                let value = serde_json::to_value(object).map_err(RenderError::Json)?;
                 let item = if self.format == Format::Json {
-                    serde_json::to_string_pretty(&value)
+                    // Through a `Value`, whose maps are sorted (the command line's `-o json`).
+                    serde_json::to_value(object).and_then(|v| serde_json::to_string_pretty(&v))
                 } else {
-                    serde_json::to_string(&value)
+                    // Straight from the typed object, sorted as a `Value` is (the HTTP API's).
+                    super::json::to_string(object)
                 }
                 .map_err(RenderError::Json)?;
                 if count == 0 && !self.always_list {
