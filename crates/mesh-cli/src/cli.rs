@@ -41,6 +41,15 @@ pub enum Command {
         #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Yaml)]
         output: Format,
     },
+    /// Print a completion script for a shell (for example `mesh completions bash >
+    /// /etc/bash_completion.d/mesh`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), with every subcommand's options (`mesh man | man -l -`).
+    Man,
 }
 
 /// Options of `convert` and `validate`.

@@ -734,3 +734,57 @@ fn what_convert_writes_validate_and_the_reverse_read_exactly() {
     let config: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(config["userConfig"][&long], serde_json::json!({"nested": [1, 2]}));
 }
+
+const SUBCOMMANDS: [&str; 11] = [
+    "convert",
+    "validate",
+    "apply",
+    "get",
+    "list",
+    "delete",
+    "install-crds",
+    "serve",
+    "crd",
+    "completions",
+    "man",
+];
+
+#[test]
+fn completion_scripts_know_every_subcommand_and_bash_reads_its_own() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = mesh(&["completions", shell], None);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", text(&out.stderr));
+        let script = text(&out.stdout);
+        for sub in SUBCOMMANDS {
+            assert!(script.contains(sub), "{shell} script lacks `{sub}`");
+        }
+        assert!(
+            script.contains("worker-config"),
+            "{shell} script lacks the options"
+        );
+    }
+    // bash parses the script it is given (`-n`: read, do not run).
+    let script = mesh(&["completions", "bash"], None).stdout;
+    let dir = temp_dir("completions");
+    let path = dir.join("mesh.bash");
+    std::fs::write(&path, script).unwrap();
+    let check = Command::new("bash").arg("-n").arg(&path).output().unwrap();
+    assert!(check.status.success(), "{}", text(&check.stderr));
+
+    let bad = mesh(&["completions", "tcsh"], None);
+    assert_eq!(bad.status.code(), Some(2), "an unknown shell is a usage error");
+    assert!(text(&bad.stderr).contains("tcsh"), "{}", text(&bad.stderr));
+}
+
+#[test]
+fn the_manual_page_has_a_section_for_every_subcommand() {
+    let out = mesh(&["man"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let page = text(&out.stdout);
+    assert!(page.contains(".TH mesh 1"), "{page}");
+    for sub in SUBCOMMANDS {
+        let heading = format!(".SH \"MESH {}\"", sub.to_uppercase());
+        assert!(page.contains(&heading), "no `{heading}` in the page");
+    }
+    assert!(page.contains("worker\\-config"), "options are listed");
+}

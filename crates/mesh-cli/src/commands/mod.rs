@@ -3,6 +3,7 @@
 mod context;
 mod convert;
 mod crd;
+mod docs;
 mod serve;
 mod store;
 
@@ -34,6 +35,8 @@ pub fn run(cli: &Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn W
         Command::InstallCrds(args) => store::install_crds(args, out, err),
         Command::Serve(args) => serve::run(args, err),
         Command::Crd { output } => crd::run(*output, out, err),
+        Command::Completions { shell } => docs::completions(*shell, out, err),
+        Command::Man => docs::man(out, err),
     }
 }
 
