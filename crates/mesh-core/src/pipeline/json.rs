@@ -9,8 +9,7 @@
 
 use serde::ser::{self, Error as _, Serialize};
 
-/// The name `serde_json` gives a number it keeps as its exact text (`arbitrary_precision`).
-const EXACT_NUMBER: &str = "$serde_json::private::Number";
+use crate::yaml::EXACT_NUMBER;
 
 /// `value` as compact JSON with sorted keys.
 pub(crate) fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {

@@ -14,6 +14,8 @@
 
 mod ser;
 
+pub(crate) use ser::EXACT_NUMBER;
+
 use std::fmt::Write as _;
 
 use serde::Serialize;

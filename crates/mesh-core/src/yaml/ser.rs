@@ -14,7 +14,7 @@ use serde::ser::{self, Serialize};
 use super::{Error, MAX_DEPTH, MAX_NODES, MAX_SIMPLE_KEY_CHARS, string};
 
 /// The name `serde_json` gives a number it keeps as its exact text (`arbitrary_precision`).
-const EXACT_NUMBER: &str = "$serde_json::private::Number";
+pub(crate) const EXACT_NUMBER: &str = "$serde_json::private::Number";
 
 const SPACES: &str = "                                                                ";
 
