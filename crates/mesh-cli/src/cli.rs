@@ -151,6 +151,11 @@ pub struct ServeArgs {
     /// concurrency slot, so slow senders cannot hold the slots).
     #[arg(long, value_name = "SECONDS", default_value_t = Limits::DEFAULT.body_read_timeout.as_secs())]
     pub body_timeout: u64,
+    /// Seconds between SIGTERM and closing the listener, while `/readyz` already answers 503 and
+    /// requests are still served: time for a Service to take the pod out of its endpoints
+    /// (a second signal ends the wait). Then the requests in flight finish.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    pub shutdown_delay: u64,
     /// Log lines as text or JSON (filter with `MESH_LOG`, e.g. `MESH_LOG=debug`; default info).
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

@@ -5,6 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 mod common;
 use common::{create_request, http, serve};
@@ -553,6 +554,55 @@ fn serve_answers_over_a_socket_and_stops_cleanly_on_sigterm() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l == "stopped"), "{rest:?}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn serve_fails_readiness_at_sigterm_and_keeps_serving_for_the_shutdown_delay() {
+    let dir = temp_dir("serve-drain");
+    let (addr, mut child, lines) = serve(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--shutdown-delay",
+        "2",
+        "--store",
+        &format!("dir:{}", dir.display()),
+    ]);
+    let get = |path: &str| {
+        http(
+            &addr,
+            &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+        )
+    };
+    assert!(get("/readyz").starts_with("HTTP/1.1 200"));
+    let signalled = std::time::Instant::now();
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    // Readiness fails as soon as the signal is handled; the API is still answered meanwhile.
+    let mut ready = get("/readyz");
+    while ready.starts_with("HTTP/1.1 200") {
+        assert!(signalled.elapsed() < Duration::from_secs(1), "{ready}");
+        ready = get("/readyz");
+    }
+    assert!(ready.starts_with("HTTP/1.1 503"), "{ready}");
+    assert!(ready.contains(r#"{"reason":"shutting down"}"#), "{ready}");
+    let listed = get("/admin/v3/functions/public/default");
+    assert!(listed.starts_with("HTTP/1.1 200"), "{listed}");
+    assert!(get("/healthz").starts_with("HTTP/1.1 200"));
+
+    let status = child.wait().unwrap();
+    let took = signalled.elapsed();
+    assert_eq!(status.code(), Some(0));
+    assert!(took >= Duration::from_secs(2), "the listener stayed open for the delay: {took:?}");
+    assert!(
+        std::net::TcpStream::connect(&addr).is_err(),
+        "the listener is closed after the delay"
+    );
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l.contains("shutting down")), "{rest:?}");
+    assert!(rest.iter().any(|l| l == "stopped"), "{rest:?}");
 }
 
 #[test]

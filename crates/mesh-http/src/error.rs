@@ -28,6 +28,9 @@ pub enum ApiError {
     /// The request took longer than allowed (503).
     #[error("request timed out after {0:?}")]
     Timeout(std::time::Duration),
+    /// The server is shutting down: readiness fails so that traffic moves elsewhere (503).
+    #[error("shutting down")]
+    ShuttingDown,
     /// The client did not send the request body in time (408).
     #[error("the request body did not arrive within {0:?}")]
     BodyTimeout(std::time::Duration),
@@ -59,7 +62,7 @@ impl ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Timeout(_) | Self::ShuttingDown => StatusCode::SERVICE_UNAVAILABLE,
             Self::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::Corrupt { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,

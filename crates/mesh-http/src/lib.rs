@@ -7,7 +7,8 @@
 //! * mesh's own API: `POST /mesh/v1/convert/{function|source|sink}` (a Pulsar config in, the
 //!   resources out, JSON or YAML by `Accept`, warnings as `Warning: 299` headers),
 //!   `POST /mesh/v1/validate/{kind}` (the diagnostics only), `GET /mesh/v1/crds`.
-//! * `GET /healthz` (the process answers), `GET /readyz` (the store answers) and
+//! * `GET /healthz` (the process answers), `GET /readyz` (the store answers and
+//!   the server is not shutting down) and
 //!   `GET /metrics` (the `OpenMetrics` text format).
 //!
 //! Every request gets an id (`x-request-id`, taken from the request when it has one), a tracing
@@ -54,6 +55,26 @@ pub struct AppState {
     pub security: Security,
     /// Request, conversion and store counters.
     pub metrics: Metrics,
+    /// Set when shutdown begins: `/readyz` then fails while requests are still served.
+    pub draining: Draining,
+}
+
+/// Whether the server is shutting down. From the moment it is, `GET /readyz` answers 503
+/// `shutting down`, so that a load balancer (a Service's endpoints) stops sending new requests
+/// while the listener still accepts the ones already on their way.
+#[derive(Debug, Default)]
+pub struct Draining(std::sync::atomic::AtomicBool);
+
+impl Draining {
+    /// Marks the server as shutting down (for good).
+    pub fn start(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether [`Draining::start`] was called.
+    pub fn is_draining(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 impl AppState {
@@ -72,6 +93,7 @@ impl AppState {
             cluster: None,
             security,
             metrics: Metrics::default(),
+            draining: Draining::default(),
         }
     }
 

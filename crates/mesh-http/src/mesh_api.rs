@@ -118,8 +118,11 @@ pub(crate) async fn crds(headers: HeaderMap) -> Result<Response, ApiError> {
     objects_response(&mesh_core::crd::crds(), wants_yaml(&headers), &Diagnostics::new())
 }
 
-/// `GET /readyz`: the store answers.
+/// `GET /readyz`: the store answers, and the server is not shutting down.
 pub(crate) async fn ready(State(state): State<Arc<AppState>>) -> Result<&'static str, ApiError> {
+    if state.draining.is_draining() {
+        return Err(ApiError::ShuttingDown);
+    }
     state.store.ping().await.map_err(|e| {
         state.metrics.store_error(&e);
         ApiError::Store(e)

@@ -19,7 +19,7 @@ const DEFAULT_LISTEN: std::net::SocketAddr =
     std::net::SocketAddr::V4(std::net::SocketAddrV4::new(std::net::Ipv4Addr::LOCALHOST, 6750));
 
 /// Resolves when SIGTERM or SIGINT arrives.
-async fn shutdown_signal() {
+async fn signal() {
     let term = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(mut s) => {
@@ -32,6 +32,26 @@ async fn shutdown_signal() {
         _ = tokio::signal::ctrl_c() => {}
         () = term => {}
     }
+}
+
+/// Resolves when the listener should close: at SIGTERM or SIGINT, `/readyz` starts failing,
+/// then `delay` passes (or a second signal arrives).
+async fn shutdown(state: Arc<AppState>, delay: Duration) {
+    signal().await;
+    state.draining.start();
+    if delay.is_zero() {
+        tracing::info!("shutting down: finishing the requests in flight");
+        return;
+    }
+    tracing::info!(
+        delay_seconds = delay.as_secs(),
+        "shutting down: /readyz answers 503; still serving until the delay has passed"
+    );
+    tokio::select! {
+        () = tokio::time::sleep(delay) => {}
+        () = signal() => tracing::info!("second signal: closing the listener now"),
+    }
+    tracing::info!("closing the listener: finishing the requests in flight");
 }
 
 /// Logs to stderr, filtered by `MESH_LOG` (default `info`).
@@ -176,12 +196,8 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
             let _ = writeln!(err, "listening on https://{addr}");
         }
         let _ = err.flush();
-        match mesh_http::serve_all(
-            listeners,
-            mesh_http::router(state, limits),
-            limits,
-            shutdown_signal(),
-        )
+        let stop = shutdown(Arc::clone(&state), Duration::from_secs(args.shutdown_delay));
+        match mesh_http::serve_all(listeners, mesh_http::router(state, limits), limits, stop)
         .await
         {
             Ok(()) => {
