@@ -595,7 +595,10 @@ fn serve_fails_readiness_at_sigterm_and_keeps_serving_for_the_shutdown_delay() {
     let status = child.wait().unwrap();
     let took = signalled.elapsed();
     assert_eq!(status.code(), Some(0));
-    assert!(took >= Duration::from_secs(2), "the listener stayed open for the delay: {took:?}");
+    assert!(
+        took >= Duration::from_secs(2),
+        "the listener stayed open for the delay: {took:?}"
+    );
     assert!(
         std::net::TcpStream::connect(&addr).is_err(),
         "the listener is closed after the delay"

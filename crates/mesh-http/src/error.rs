@@ -73,7 +73,7 @@ impl ApiError {
                 }
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
             },
-            Self::Store(e) => match e {
+            Self::Store(e) => match e.cause() {
                 StoreError::NotFound { .. } => StatusCode::NOT_FOUND,
                 // The API server refused the resource: the request's content is at fault.
                 StoreError::AlreadyExists { .. } | StoreError::Invalid(_) => StatusCode::BAD_REQUEST,
@@ -81,9 +81,10 @@ impl ApiError {
                 StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
                 StoreError::Unsupported(_) => StatusCode::NOT_IMPLEMENTED,
                 StoreError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
-                StoreError::Config { .. } | StoreError::Io { .. } | StoreError::Corrupt { .. } => {
-                    StatusCode::INTERNAL_SERVER_ERROR
-                }
+                StoreError::Config { .. }
+                | StoreError::Io { .. }
+                | StoreError::Corrupt { .. }
+                | StoreError::Undone { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             },
         }
     }

@@ -127,7 +127,7 @@ pub(crate) fn method_label(m: &Method) -> &'static str {
 }
 
 fn store_error_class(e: &StoreError) -> &'static str {
-    match e {
+    match e.cause() {
         StoreError::NotFound { .. } => "not_found",
         StoreError::AlreadyExists { .. } => "already_exists",
         StoreError::Conflict(_) => "conflict",
@@ -138,6 +138,7 @@ fn store_error_class(e: &StoreError) -> &'static str {
         StoreError::Io { .. } => "io",
         StoreError::Corrupt { .. } => "corrupt",
         StoreError::Unsupported(_) => "unsupported",
+        StoreError::Undone { .. } => "undone",
     }
 }
 

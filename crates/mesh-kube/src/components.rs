@@ -86,8 +86,10 @@ pub fn apply_order(object: &Value) -> usize {
 
 /// Writes one component's objects (its CR first, then the Secrets it refers to, as conversion
 /// produces them). A create writes the CR first with a create-only call: when two creates race,
-/// the loser stops at [`StoreError::AlreadyExists`] having written nothing. An update applies
-/// in [`apply_order`].
+/// the loser stops at [`StoreError::AlreadyExists`] having written nothing. When a Secret then
+/// fails, the create is undone (the CR and the Secrets written before are deleted again) and
+/// the answer is [`StoreError::Undone`]: a create leaves all of a component or nothing. An
+/// update applies in [`apply_order`].
 pub async fn write(
     store: &impl Store,
     objects: &[Value],
@@ -99,8 +101,10 @@ pub async fn write(
             return Ok(());
         };
         store.create(cr, options).await?;
-        for s in secrets {
-            store.apply(s, options).await?;
+        for (written, s) in secrets.iter().enumerate() {
+            if let Err(e) = store.apply(s, options).await {
+                return Err(undo(store, &objects[..=written], e, options).await);
+            }
         }
         return Ok(());
     }
@@ -110,6 +114,47 @@ pub async fn write(
         store.apply(o, options).await?;
     }
     Ok(())
+}
+
+/// Deletes `written` again (newest first) after `failure` stopped a create. Answers
+/// [`StoreError::Undone`] when everything was deleted; when something could not be, the
+/// original failure, with a warning naming what was left behind.
+async fn undo(
+    store: &impl Store,
+    written: &[Value],
+    failure: StoreError,
+    options: ApplyOptions,
+) -> StoreError {
+    if options.dry_run {
+        return failure;
+    }
+    let mut undone = Vec::new();
+    for object in written.iter().rev() {
+        let key = match ObjectKey::of(object, store.default_namespace()) {
+            Ok(k) => k,
+            Err(e) => {
+                tracing::warn!(error = %e, "a create failed part-way and cannot be undone");
+                return failure;
+            }
+        };
+        match store.delete(&key).await {
+            Ok(()) | Err(StoreError::NotFound { .. }) => {
+                undone.push(format!("{} {}", key.kind.as_str(), key.name));
+            }
+            Err(e) => {
+                tracing::warn!(
+                    object = %format!("{} {}/{}", key.kind.as_str(), key.namespace, key.name),
+                    error = %mesh_core::error_chain(&e),
+                    "a create failed part-way; this object it wrote could not be deleted again"
+                );
+                return failure;
+            }
+        }
+    }
+    StoreError::Undone {
+        undone: undone.join(", "),
+        cause: Box::new(failure),
+    }
 }
 
 /// Replaces a stored component by its updated conversion `objects` (its CR first): the stored

@@ -61,6 +61,16 @@ pub enum StoreError {
     /// The store cannot do this at all (a directory runs no pods).
     #[error("{0}")]
     Unsupported(String),
+    /// A create failed part-way (the cause); what it had written was deleted again, so nothing
+    /// of it is kept.
+    #[error("create undone ({undone} deleted again)")]
+    Undone {
+        /// The objects deleted again, `Kind name`, joined by `, `.
+        undone: String,
+        /// Why the create failed.
+        #[source]
+        cause: Box<StoreError>,
+    },
     /// A stored object is not a valid resource.
     #[error("{path}: {message}")]
     Corrupt {
@@ -74,7 +84,15 @@ pub enum StoreError {
 impl StoreError {
     /// Whether the object was missing.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Self::NotFound { .. })
+        matches!(self.cause(), Self::NotFound { .. })
+    }
+
+    /// The failure itself: the cause of an [`StoreError::Undone`], else this error.
+    pub fn cause(&self) -> &Self {
+        match self {
+            Self::Undone { cause, .. } => cause.cause(),
+            other => other,
+        }
     }
 }
 

@@ -261,3 +261,48 @@ async fn an_update_without_auth_data_keeps_the_stored_auth_references() {
         "other"
     );
 }
+
+#[tokio::test]
+async fn a_create_whose_secret_fails_is_undone_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Directory::new(dir.path(), "default");
+    let cr = function("east", "half");
+    let cr_name = cr["metadata"]["name"].as_str().unwrap().to_owned();
+    // The first Secret is written; the second is refused by the store (no such name).
+    let objects = [cr, secret("half-auth"), secret("Not A Name")];
+    let e = components::write(&store, &objects, true, WRITE)
+        .await
+        .unwrap_err();
+    let StoreError::Undone { undone, cause } = &e else {
+        panic!("{e:?}")
+    };
+    assert!(matches!(**cause, StoreError::Invalid(_)), "{cause:?}");
+    assert_eq!(undone, &format!("Secret half-auth, Function {cr_name}"));
+    assert!(
+        matches!(e.cause(), StoreError::Invalid(_)),
+        "the cause is the failure itself"
+    );
+    let reason = mesh_core::error_chain(&e);
+    assert!(
+        reason.starts_with(&format!(
+            "create undone (Secret half-auth, Function {cr_name} deleted again): "
+        )),
+        "{reason}"
+    );
+    for kind in [ResourceKind::Function, ResourceKind::Secret] {
+        let left = store.list(kind, &Selector::default()).await.unwrap();
+        assert!(left.is_empty(), "nothing of the create is kept: {left:?}");
+    }
+    // The same create succeeds once its objects are right.
+    components::write(&store, &objects[..2], true, WRITE)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .list(ResourceKind::Secret, &Selector::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}

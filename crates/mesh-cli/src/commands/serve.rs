@@ -197,9 +197,7 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
         }
         let _ = err.flush();
         let stop = shutdown(Arc::clone(&state), Duration::from_secs(args.shutdown_delay));
-        match mesh_http::serve_all(listeners, mesh_http::router(state, limits), limits, stop)
-        .await
-        {
+        match mesh_http::serve_all(listeners, mesh_http::router(state, limits), limits, stop).await {
             Ok(()) => {
                 let _ = writeln!(err, "stopped");
                 Status::Ok
