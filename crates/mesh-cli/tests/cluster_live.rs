@@ -11,155 +11,14 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::kube::{Kube, install_crds, kube, mesh, scratch, text};
 
 /// Both tests stop the API server: one at a time.
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-struct Kube {
-    kubeconfig: PathBuf,
-    scripts: PathBuf,
-}
-
-fn kube() -> Option<Kube> {
-    let (Some(kubeconfig), Some(scripts)) = (
-        std::env::var_os("MESH_TEST_KUBECONFIG"),
-        std::env::var_os("MESH_TEST_KUBE_SCRIPTS"),
-    ) else {
-        eprintln!("skipped: MESH_TEST_KUBECONFIG and MESH_TEST_KUBE_SCRIPTS are not set (.ci/run sets them)");
-        return None;
-    };
-    Some(Kube {
-        kubeconfig: kubeconfig.into(),
-        scripts: scripts.into(),
-    })
-}
-
-impl Kube {
-    /// The folder the start script keeps its state in (certificates, token, pids).
-    fn state_dir(&self) -> PathBuf {
-        self.kubeconfig.parent().unwrap().to_owned()
-    }
-
-    /// Kills the kube-apiserver process abruptly (etcd keeps running until `restart`).
-    fn kill_api_server(&self) {
-        let pid = std::fs::read_to_string(self.state_dir().join("kube-apiserver.pid")).unwrap();
-        let killed = Command::new("kill").args(["-KILL", pid.trim()]).status().unwrap();
-        assert!(killed.success());
-    }
-
-    fn script(&self, name: &str) {
-        let out = Command::new("bash")
-            .arg(self.scripts.join(name))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    /// Stops what is left of etcd and the API server, then starts both again on the same data.
-    fn restart(&self) {
-        self.script("stop-kube-apiserver.sh");
-        std::thread::sleep(Duration::from_secs(1));
-        self.script("start-kube-apiserver.sh");
-    }
-
-    /// Calls the API server with the admin token: the status code and the body.
-    fn api(&self, method: &str, path: &str, body: Option<&str>) -> (String, String) {
-        let dir = self.state_dir();
-        let token = std::fs::read_to_string(dir.join("token")).unwrap();
-        let mut curl = Command::new("curl");
-        curl.args(["-sS", "-w", "\n%{http_code}", "--cacert"])
-            .arg(dir.join("ca.crt"))
-            .args(["-H", &format!("Authorization: Bearer {}", token.trim())])
-            .args(["-H", "Content-Type: application/json", "-X", method]);
-        if let Some(b) = body {
-            curl.args(["--data", b]);
-        }
-        let out = curl.arg(self.server_url() + path).output().unwrap();
-        let text = text(&out.stdout);
-        let (body, code) = text.rsplit_once('\n').unwrap_or(("", ""));
-        (code.to_owned(), body.to_owned())
-    }
-
-    /// Creates `namespace` (a conflict means it is there already).
-    fn namespace(&self, namespace: &str) {
-        let body = format!(r#"{{"metadata":{{"name":"{namespace}"}}}}"#);
-        let (code, answer) = self.api("POST", "/api/v1/namespaces", Some(&body));
-        assert!(
-            code == "201" || code == "409",
-            "namespace {namespace}: {code} {answer}"
-        );
-    }
-
-    /// Deletes every Function in `namespace`.
-    fn delete_functions(&self, namespace: &str) {
-        let (code, answer) = self.api(
-            "DELETE",
-            &format!("/apis/compute.functionmesh.io/v1alpha1/namespaces/{namespace}/functions"),
-            None,
-        );
-        assert_eq!(code, "200", "{answer}");
-    }
-
-    /// The Functions in `namespace`, as the API server has them (none while it is away).
-    fn functions(&self, namespace: &str) -> Vec<serde_json::Value> {
-        let (code, body) = self.api(
-            "GET",
-            &format!("/apis/compute.functionmesh.io/v1alpha1/namespaces/{namespace}/functions"),
-            None,
-        );
-        if code != "200" {
-            return Vec::new();
-        }
-        let list: serde_json::Value = serde_json::from_str(&body).unwrap();
-        list["items"].as_array().cloned().unwrap_or_default()
-    }
-
-    fn server_url(&self) -> String {
-        let text = std::fs::read_to_string(&self.kubeconfig).unwrap();
-        let line = text
-            .lines()
-            .find(|l| l.trim_start().starts_with("server:"))
-            .unwrap();
-        line.trim_start().trim_start_matches("server:").trim().to_owned()
-    }
-
-    fn store_args(&self, namespace: &str) -> Vec<String> {
-        vec![
-            "--store".into(),
-            "kube".into(),
-            "--kubeconfig".into(),
-            self.kubeconfig.display().to_string(),
-            "-n".into(),
-            namespace.into(),
-        ]
-    }
-}
-
-fn mesh(args: &[String]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mesh"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// A scratch directory, removed when dropped (also when the test fails).
-fn scratch(name: &str) -> tempfile::TempDir {
-    tempfile::Builder::new()
-        .prefix(&format!("mesh-cli-cluster-{name}-"))
-        .tempdir()
-        .unwrap()
-}
 
 /// 200 function configs, one file each.
 fn configs(dir: &Path, n: usize) {
@@ -174,18 +33,6 @@ fn configs(dir: &Path, n: usize) {
         )
         .unwrap();
     }
-}
-
-/// Installs the operator's CRDs (idempotent).
-fn install_crds(kube: &Kube) {
-    let out = mesh(&[
-        "install-crds".to_owned(),
-        "--store".to_owned(),
-        "kube".to_owned(),
-        "--kubeconfig".to_owned(),
-        kube.kubeconfig.display().to_string(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
 
 /// The API server to itself (tests run one at a time), with mesh's CRDs and `namespace`.
