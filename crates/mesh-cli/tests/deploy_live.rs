@@ -477,13 +477,29 @@ fn the_shipped_installation_runs_every_admin_flow_with_exactly_its_rbac() {
     };
     installed.clean();
     let k = &installed;
-    // The token overlay is accepted too (a server-side dry run, the base being installed).
+    // The token overlay, as docs/deploy.md installs it: its Secret from a key file, then the
+    // overlay (server-side dry runs, the base being installed).
+    let (private_key, public_key) = key_pair(k.scratch.path());
+    let from_file = format!("--from-file=public.key={}", public_key.display());
+    kubectl(
+        &k.kube,
+        &[
+            "create",
+            "secret",
+            "generic",
+            "mesh-token-key",
+            "-n",
+            NS,
+            &from_file,
+            "--dry-run=server",
+        ],
+        None,
+    );
     let overlay = rendered(&k.kube, "overlays/token-auth");
     kubectl(&k.kube, &["apply", "--dry-run=server", "-f", "-"], Some(&overlay));
 
     // mesh serve with the overlay's worker config (its key file where this test keeps it):
     // callers authenticate with tokens, and each component gets its caller's token in a Secret.
-    let (private_key, public_key) = key_pair(k.scratch.path());
     let shipped =
         std::fs::read_to_string(deploy_dir().join("overlays/token-auth/functions_worker.yml")).unwrap();
     let in_pod = "file:///etc/mesh/token/public.key";
