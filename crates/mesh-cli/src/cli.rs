@@ -50,6 +50,40 @@ pub enum Command {
     },
     /// Print the manual page (roff), with every subcommand's options (`mesh man | man -l -`).
     Man,
+    /// Print the JSON Schema of a kind of file, for editors (`# yaml-language-server:
+    /// $schema=function.schema.json` on a config's first line).
+    Schema {
+        /// The kind of file.
+        #[arg(value_enum)]
+        document: SchemaArg,
+    },
+}
+
+/// A kind of file `mesh schema` describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaArg {
+    /// A Pulsar `FunctionConfig`.
+    Function,
+    /// A Pulsar `SourceConfig`.
+    Source,
+    /// A Pulsar `SinkConfig`.
+    Sink,
+    /// A worker's `functions_worker.yml`.
+    Worker,
+    /// The connector catalogue (`--connectors`).
+    Connectors,
+}
+
+impl From<SchemaArg> for mesh_core::schema::Document {
+    fn from(d: SchemaArg) -> Self {
+        match d {
+            SchemaArg::Function => Self::Function,
+            SchemaArg::Source => Self::Source,
+            SchemaArg::Sink => Self::Sink,
+            SchemaArg::Worker => Self::Worker,
+            SchemaArg::Connectors => Self::Connectors,
+        }
+    }
 }
 
 /// Options of `convert` and `validate`.

@@ -841,3 +841,27 @@ fn the_manual_page_has_a_section_for_every_subcommand() {
     }
     assert!(page.contains("worker\\-config"), "options are listed");
 }
+
+#[test]
+fn schema_prints_a_json_schema_per_kind_of_file_and_refuses_others() {
+    for (document, title) in [
+        ("function", "FunctionConfig"),
+        ("source", "SourceConfig"),
+        ("sink", "SinkConfig"),
+        ("worker", "WorkerConfig"),
+        ("connectors", "Catalogue"),
+    ] {
+        let out = mesh(&["schema", document], None);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(schema["title"], title);
+        assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    }
+    let bad = mesh(&["schema", "pod"], None);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("invalid value 'pod'"),
+        "{}",
+        text(&bad.stderr)
+    );
+}

@@ -29,6 +29,7 @@ pub mod lifecycle;
 pub mod pipeline;
 pub mod pulsar;
 pub mod quantity;
+pub mod schema;
 pub mod status;
 mod text;
 pub mod validate;

@@ -1,5 +1,5 @@
-//! `mesh completions` and `mesh man`: generated from the argument definitions in `cli.rs`, so
-//! they cannot drift from what the binary accepts.
+//! `mesh completions` and `mesh man`, generated from the argument definitions in `cli.rs`, and
+//! `mesh schema`, generated from the model's types: none can drift from what the binary accepts.
 
 use std::io::Write;
 
@@ -14,6 +14,21 @@ pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write, err: &mut d
     let mut text = Vec::new();
     clap_complete::generate(shell, &mut command, "mesh", &mut text);
     write(out, err, &text)
+}
+
+/// Writes the JSON Schema of `document` (indented JSON).
+pub fn schema(document: mesh_core::schema::Document, out: &mut dyn Write, err: &mut dyn Write) -> Status {
+    let schema = mesh_core::schema::json_schema(document);
+    match serde_json::to_vec_pretty(&schema) {
+        Ok(mut text) => {
+            text.push(b'\n');
+            write(out, err, &text)
+        }
+        Err(e) => {
+            report(err, &e);
+            Status::Rejected
+        }
+    }
 }
 
 /// Writes the manual page of `mesh` with a section per subcommand.

@@ -37,6 +37,7 @@ pub fn run(cli: &Cli, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn W
         Command::Crd { output } => crd::run(*output, out, err),
         Command::Completions { shell } => docs::completions(*shell, out, err),
         Command::Man => docs::man(out, err),
+        Command::Schema { document } => docs::schema((*document).into(), out, err),
     }
 }
 
