@@ -113,6 +113,11 @@ pub struct ConvertArgs {
     /// Bundle every input into one FunctionMesh of this name.
     #[arg(long, value_name = "NAME")]
     pub bundle: Option<String>,
+    /// Also produce the Pulsar cluster ConfigMap the resources refer to (`brokerServiceURL` and
+    /// `webServiceURL`, from the worker config's URLs); `apply` creates it when missing and
+    /// updates only one that mesh made.
+    #[arg(long)]
+    pub cluster_config: bool,
     /// Output format [default: yaml with `--to mesh`, json with `--to pulsar`].
     #[arg(short = 'o', long = "output", value_enum)]
     pub output: Option<Format>,

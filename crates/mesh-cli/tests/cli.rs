@@ -865,3 +865,101 @@ fn schema_prints_a_json_schema_per_kind_of_file_and_refuses_others() {
         text(&bad.stderr)
     );
 }
+
+#[test]
+fn cluster_config_adds_the_clusters_config_map_once_and_apply_never_takes_one_over() {
+    let worker = fixture("worker/functions_worker.yml");
+    let connectors = fixture("worker/connectors.yaml");
+    let inputs = [
+        fixture("function/java-exclamation.yaml"),
+        fixture("sink/elastic-builtin.yaml"),
+    ];
+    let mut args = vec![
+        "convert",
+        "--cluster-config",
+        "--worker-config",
+        &worker,
+        "--connectors",
+        &connectors,
+        "-o",
+        "json",
+    ];
+    args.extend(inputs.iter().map(String::as_str));
+    let out = mesh(&args, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stream = text(&out.stdout);
+    let list: serde_json::Value = serde_json::from_str(&stream).unwrap();
+    let objects = list["items"].as_array().unwrap();
+    let kinds: Vec<&str> = objects.iter().map(|o| o["kind"].as_str().unwrap()).collect();
+    // Both resources are in one namespace of one cluster: one ConfigMap, before them.
+    assert_eq!(kinds, ["ConfigMap", "Function", "Sink"], "{stream}");
+    let map = &objects[0];
+    assert_eq!(
+        map["metadata"]["name"],
+        objects[1]["spec"]["pulsar"]["pulsarConfig"]
+    );
+    assert_eq!(map["metadata"]["namespace"], objects[1]["metadata"]["namespace"]);
+    assert_eq!(map["data"]["brokerServiceURL"], "pulsar://broker.pulsar.svc:6650");
+    assert_eq!(map["data"]["webServiceURL"], "http://broker.pulsar.svc:8080");
+
+    // Without the URLs in the worker config, validate says which keys are missing.
+    let minimal = fixture("worker/minimal_worker.yml");
+    let refused = mesh(
+        &[
+            "validate",
+            "--cluster-config",
+            "--worker-config",
+            &minimal,
+            &inputs[0],
+        ],
+        None,
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    let why = text(&refused.stderr);
+    assert!(
+        why.contains("error: pulsarServiceUrl: the cluster ConfigMap needs"),
+        "{why}"
+    );
+    assert!(
+        why.contains("error: pulsarWebServiceUrl: the cluster ConfigMap needs"),
+        "{why}"
+    );
+
+    // apply makes it, then finds it unchanged; one it did not make is kept as it is.
+    let dir = temp_dir("cluster-config");
+    let store = format!("dir:{}", dir.display());
+    let mut apply = vec![
+        "apply",
+        "--cluster-config",
+        "--worker-config",
+        &worker,
+        "--connectors",
+        &connectors,
+        "--store",
+        &store,
+    ];
+    apply.extend(inputs.iter().map(String::as_str));
+    let first = mesh(&apply, None);
+    assert!(
+        text(&first.stderr).contains("3 objects: 3 created, 0 updated, 0 unchanged, 0 failed"),
+        "{}",
+        text(&first.stderr)
+    );
+    let file = dir.join("pulsar-functions/configmap/prod-eu-function-mesh-config.yaml");
+    let again = mesh(&apply, None);
+    assert!(
+        text(&again.stderr).contains("0 created, 0 updated, 3 unchanged"),
+        "{}",
+        text(&again.stderr)
+    );
+    let theirs = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prod-eu-function-mesh-config\n  namespace: pulsar-functions\ndata:\n  brokerServiceURL: pulsar+ssl://theirs:6651\n";
+    std::fs::write(&file, theirs).unwrap();
+    let kept = mesh(&apply, None);
+    assert_eq!(kept.status.code(), Some(0), "{}", text(&kept.stderr));
+    assert!(
+        text(&kept.stderr).contains("warning: ConfigMap pulsar-functions/prod-eu-function-mesh-config: kept as it is: mesh did not make it"),
+        "{}",
+        text(&kept.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), theirs);
+}

@@ -33,6 +33,8 @@ use serde_json::{Value, json};
 const NS: &str = "mesh";
 /// The base's worker config names this Pulsar cluster.
 const CLUSTER: &str = "pulsar";
+/// The broker's admin URL in the shipped worker configs.
+const SHIPPED_BROKER: &str = "http://pulsar-broker.pulsar.svc.cluster.local:8080";
 
 /// The tests share the installation and its Role: one at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -267,6 +269,32 @@ impl Installed {
         );
         self.kube
             .api("DELETE", &format!("/api/v1/namespaces/{NS}/pods"), None);
+        self.kube.api(
+            "DELETE",
+            &format!("/api/v1/namespaces/{NS}/configmaps?labelSelector=app.kubernetes.io/managed-by%3Dmesh"),
+            None,
+        );
+    }
+
+    /// A shipped worker config, as this test runs it: the broker's admin URL is the local stub's
+    /// (`common::broker`), and `replace` pairs change more.
+    fn worker_config(&self, shipped: &str, replace: &[(&str, &str)], broker: &str) -> PathBuf {
+        let mut text = std::fs::read_to_string(deploy_dir().join(shipped)).unwrap();
+        for (from, to) in [(SHIPPED_BROKER, broker)].iter().chain(replace) {
+            assert!(text.contains(from), "{shipped} holds {from}");
+            text = text.replace(from, to);
+        }
+        let path = self.scratch.path().join(shipped.replace('/', "-"));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// The ConfigMap `name`, when it is there.
+    fn config_map(&self, name: &str) -> Option<Value> {
+        let (code, body) = self
+            .kube
+            .api("GET", &format!("/api/v1/namespaces/{NS}/configmaps/{name}"), None);
+        (code == "200").then(|| serde_json::from_str(&body).unwrap())
     }
 
     /// Creates the pod a StatefulSet of the operator would run as instance `ordinal` of `cr`.
@@ -480,36 +508,50 @@ fn the_shipped_installation_runs_every_admin_flow_with_exactly_its_rbac() {
     // The token overlay, as docs/deploy.md installs it: its Secret from a key file, then the
     // overlay (server-side dry runs, the base being installed).
     let (private_key, public_key) = key_pair(k.scratch.path());
-    let from_file = format!("--from-file=public.key={}", public_key.display());
-    kubectl(
-        &k.kube,
-        &[
-            "create",
-            "secret",
-            "generic",
+    // mesh's own token toward the broker (the stub does not check it).
+    let broker_token = k.scratch.path().join("mesh.jwt");
+    std::fs::write(&broker_token, "mesh-worker-token").unwrap();
+    for (secret, file) in [
+        (
             "mesh-token-key",
-            "-n",
-            NS,
-            &from_file,
-            "--dry-run=server",
-        ],
-        None,
-    );
+            format!("--from-file=public.key={}", public_key.display()),
+        ),
+        (
+            "mesh-broker-token",
+            format!("--from-file=token={}", broker_token.display()),
+        ),
+    ] {
+        kubectl(
+            &k.kube,
+            &[
+                "create",
+                "secret",
+                "generic",
+                secret,
+                "-n",
+                NS,
+                &file,
+                "--dry-run=server",
+            ],
+            None,
+        );
+    }
     let overlay = rendered(&k.kube, "overlays/token-auth");
     kubectl(&k.kube, &["apply", "--dry-run=server", "-f", "-"], Some(&overlay));
 
     // mesh serve with the overlay's worker config (its key file where this test keeps it):
     // callers authenticate with tokens, and each component gets its caller's token in a Secret.
-    let shipped =
-        std::fs::read_to_string(deploy_dir().join("overlays/token-auth/functions_worker.yml")).unwrap();
-    let in_pod = "file:///etc/mesh/token/public.key";
-    assert!(shipped.contains(in_pod), "{shipped}");
-    let worker = k.scratch.path().join("functions_worker.yml");
-    std::fs::write(
-        &worker,
-        shipped.replace(in_pod, &format!("file://{}", public_key.display())),
-    )
-    .unwrap();
+    let broker = common::broker::broker();
+    let key_file = format!("file://{}", public_key.display());
+    let token_file = format!("file://{}", broker_token.display());
+    let worker = k.worker_config(
+        "overlays/token-auth/functions_worker.yml",
+        &[
+            ("file:///etc/mesh/token/public.key", &key_file),
+            ("file:///etc/mesh/broker-token/token", &token_file),
+        ],
+        &broker,
+    );
     let token = jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
         &json!({"sub": "alice"}),
@@ -539,6 +581,15 @@ fn the_shipped_installation_runs_every_admin_flow_with_exactly_its_rbac() {
             k.secret_exists(secret),
             "the caller's Secret {secret} is in the cluster"
         );
+        // The cluster ConfigMap it refers to, made from the worker config's URLs.
+        let config = cr["spec"]["pulsar"]["pulsarConfig"].as_str().unwrap();
+        let map = k.config_map(config).expect("the cluster ConfigMap is there");
+        assert_eq!(map["data"]["webServiceURL"], broker.as_str());
+        assert_eq!(
+            map["data"]["brokerServiceURL"],
+            "pulsar://pulsar-broker.pulsar.svc.cluster.local:6650"
+        );
+        assert_eq!(map["metadata"]["labels"]["app.kubernetes.io/managed-by"], "mesh");
 
         let (s, b) = http(a, &plain("GET", a, &path, t));
         assert_eq!(s, 200, "get {name}: {b}");
@@ -595,7 +646,7 @@ fn the_shipped_installation_runs_every_admin_flow_with_exactly_its_rbac() {
         ("compute.functionmesh.io", "functions", "watch"),
         ("compute.functionmesh.io", "functionmeshes", "create"),
         ("", "pods", "get"),
-        ("", "configmaps", "get"),
+        ("", "configmaps", "delete"),
         ("apps", "statefulsets", "get"),
     ] {
         assert!(
@@ -616,7 +667,8 @@ fn the_shipped_installation_runs_every_admin_flow_with_exactly_its_rbac() {
     k.pod(&cr, f.suffix, 0);
     let group = "compute.functionmesh.io";
     let probe = "probe";
-    let checks: [(&str, &str, &str, String); 12] = [
+    let config = cr["spec"]["pulsar"]["pulsarConfig"].as_str().unwrap().to_owned();
+    let checks: [(&str, &str, &str, String); 15] = [
         (group, "functions", "create", f.create(a, probe, 1, t)),
         (group, "functions", "get", plain("GET", a, &path, t)),
         (
@@ -632,6 +684,10 @@ fn the_shipped_installation_runs_every_admin_flow_with_exactly_its_rbac() {
         ("", "secrets", "get", f.create(a, probe, 1, t)),
         ("", "secrets", "create", f.create(a, probe, 1, t)),
         ("", "secrets", "patch", f.create(a, probe, 1, t)),
+        ("", "configmaps", "get", f.create(a, probe, 1, t)),
+        ("", "configmaps", "patch", f.create(a, probe, 1, t)),
+        // Last of the three: it needs the ConfigMap missing, and the check deletes it.
+        ("", "configmaps", "create", f.create(a, probe, 1, t)),
         (
             "",
             "pods",
@@ -651,6 +707,13 @@ fn the_shipped_installation_runs_every_admin_flow_with_exactly_its_rbac() {
             (group, resource, verb),
             false,
         );
+        if (resource, verb) == ("configmaps", "create") {
+            k.kube.api(
+                "DELETE",
+                &format!("/api/v1/namespaces/{NS}/configmaps/{config}"),
+                None,
+            );
+        }
         let (s, b) = http(a, &request);
         assert_eq!(s, 403, "without {verb} on {resource}: {b}");
         assert!(b.contains("forbidden"), "{b}");
@@ -725,7 +788,8 @@ fn two_replicas_race_share_their_writes_and_one_drains_on_sigterm() {
     };
     installed.clean();
     let k = &installed;
-    let worker = deploy_dir().join("base/functions_worker.yml");
+    let broker = common::broker::broker();
+    let worker = k.worker_config("base/functions_worker.yml", &[], &broker);
     let (a, child_a) = serve_as(&k.sa_kubeconfig, &worker, &["--shutdown-delay", "2"]);
     let (b, child_b) = serve_as(&k.sa_kubeconfig, &worker, &[]);
     let f = &KINDS[0];

@@ -37,6 +37,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use mesh_core::convert::Context;
+use mesh_core::convert::cluster_config::ClusterUrls;
 use mesh_core::worker::{Catalogue, WorkerConfig};
 use mesh_kube::{AnyStore, Store};
 
@@ -57,6 +58,9 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Set when shutdown begins: `/readyz` then fails while requests are still served.
     pub draining: Draining,
+    /// The URLs of the Pulsar cluster ConfigMap that creates and updates make in each namespace
+    /// they write to, when the worker config gives them.
+    pub cluster_urls: Option<ClusterUrls>,
 }
 
 /// Whether the server is shutting down. From the moment it is, `GET /readyz` answers 503
@@ -87,13 +91,14 @@ impl AppState {
         security: Security,
     ) -> Self {
         Self {
-            worker,
             catalogue,
             store,
             cluster: None,
             security,
             metrics: Metrics::default(),
             draining: Draining::default(),
+            cluster_urls: ClusterUrls::of(&worker).ok().map(|(urls, _)| urls),
+            worker,
         }
     }
 

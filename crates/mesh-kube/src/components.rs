@@ -4,7 +4,7 @@
 //! conversion wrote). `mesh serve`'s admin API and the CLI's `get`, `delete` and `apply` both go
 //! through here.
 
-use mesh_core::convert::{Identity, naming};
+use mesh_core::convert::{Identity, cluster_config, naming};
 use mesh_core::lifecycle::{self, Action};
 use serde_json::Value;
 
@@ -230,4 +230,47 @@ pub async fn remove(
         }
     }
     Ok(deleted)
+}
+
+/// What [`ensure_cluster_config`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ensured {
+    /// The ConfigMap was missing and is now there.
+    Created,
+    /// mesh's ConfigMap was there and now holds what was given.
+    Updated,
+    /// mesh's ConfigMap already held what was given.
+    Unchanged,
+    /// A ConfigMap of that name that mesh did not make is there: it was left as it is.
+    Kept,
+}
+
+/// Makes the cluster ConfigMap `map` (mesh's, [`cluster_config::MANAGED_BY`]) exist: creates it
+/// when missing, brings one mesh made up to date, and never touches one it did not make.
+pub async fn ensure_cluster_config(
+    store: &impl Store,
+    map: &Value,
+    options: ApplyOptions,
+) -> Result<Ensured, StoreError> {
+    let key = ObjectKey::of(map, store.default_namespace())?;
+    let (label, value) = cluster_config::MANAGED_BY;
+    let ours = |v: &Value| v["metadata"]["labels"][label].as_str() == Some(value);
+    let existing = match store.get(&key).await {
+        Ok(v) => Some(v),
+        Err(StoreError::NotFound { .. }) => match store.create(map, options).await {
+            Ok(()) => return Ok(Ensured::Created),
+            // Another writer (a second replica) made it first: look at what it made.
+            Err(StoreError::AlreadyExists { .. }) => Some(store.get(&key).await?),
+            Err(e) => return Err(e),
+        },
+        Err(e) => return Err(e),
+    };
+    match existing {
+        Some(v) if !ours(&v) => Ok(Ensured::Kept),
+        _ => Ok(match store.apply(map, options).await? {
+            crate::Applied::Unchanged => Ensured::Unchanged,
+            crate::Applied::Created => Ensured::Created,
+            crate::Applied::Updated => Ensured::Updated,
+        }),
+    }
 }

@@ -21,11 +21,14 @@ pub enum ResourceKind {
     FunctionMesh,
     /// `v1` `Secret` (client auth and TLS for a component).
     Secret,
+    /// `v1` `ConfigMap` (the Pulsar cluster's URLs the resources refer to).
+    ConfigMap,
 }
 
 impl ResourceKind {
-    /// Every kind, in apply order: secrets before the resources that use them.
-    pub const ALL: [ResourceKind; 5] = [
+    /// Every kind, in apply order: ConfigMaps and Secrets before the resources that use them.
+    pub const ALL: [ResourceKind; 6] = [
+        ResourceKind::ConfigMap,
         ResourceKind::Secret,
         ResourceKind::Function,
         ResourceKind::Source,
@@ -41,6 +44,7 @@ impl ResourceKind {
             Self::Sink => "Sink",
             Self::FunctionMesh => "FunctionMesh",
             Self::Secret => "Secret",
+            Self::ConfigMap => "ConfigMap",
         }
     }
 
@@ -52,6 +56,7 @@ impl ResourceKind {
             Self::Sink => "sink",
             Self::FunctionMesh => "functionmesh",
             Self::Secret => "secret",
+            Self::ConfigMap => "configmap",
         }
     }
 
@@ -63,11 +68,12 @@ impl ResourceKind {
             Self::Sink => "sinks",
             Self::FunctionMesh => "functionmeshes",
             Self::Secret => "secrets",
+            Self::ConfigMap => "configmaps",
         }
     }
 
     /// What the API server calls the kind, from its Rust type (the CRD's derive, or
-    /// k8s-openapi's `Secret`).
+    /// k8s-openapi's `Secret` and `ConfigMap`).
     pub fn api_resource(self) -> kube::core::ApiResource {
         use kube::core::ApiResource;
         match self {
@@ -76,13 +82,14 @@ impl ResourceKind {
             Self::Sink => ApiResource::erase::<mesh_core::crd::Sink>(&()),
             Self::FunctionMesh => ApiResource::erase::<mesh_core::crd::FunctionMesh>(&()),
             Self::Secret => ApiResource::erase::<k8s_openapi::api::core::v1::Secret>(&()),
+            Self::ConfigMap => ApiResource::erase::<k8s_openapi::api::core::v1::ConfigMap>(&()),
         }
     }
 
     /// `apiVersion` of the kind.
     pub fn api_version(self) -> &'static str {
         match self {
-            Self::Secret => "v1",
+            Self::Secret | Self::ConfigMap => "v1",
             _ => mesh_core::crd::API_VERSION,
         }
     }

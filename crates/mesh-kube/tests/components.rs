@@ -306,3 +306,59 @@ async fn a_create_whose_secret_fails_is_undone_and_says_so() {
         1
     );
 }
+
+fn cluster_map(url: &str, ours: bool) -> Value {
+    let labels = if ours {
+        json!({"app.kubernetes.io/managed-by": "mesh"})
+    } else {
+        json!({"team": "pulsar"})
+    };
+    json!({"apiVersion": "v1", "kind": "ConfigMap",
+           "metadata": {"name": "c-function-mesh-config", "namespace": "default", "labels": labels},
+           "data": {"brokerServiceURL": url, "webServiceURL": "http://broker:8080"}})
+}
+
+#[tokio::test]
+async fn a_cluster_config_map_is_made_and_kept_up_to_date_but_never_taken_over() {
+    use mesh_kube::ObjectKey;
+    use mesh_kube::components::{Ensured, ensure_cluster_config};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Directory::new(dir.path(), "default");
+    let key = ObjectKey {
+        kind: ResourceKind::ConfigMap,
+        namespace: "default".to_owned(),
+        name: "c-function-mesh-config".to_owned(),
+    };
+    let first = cluster_map("pulsar://broker:6650", true);
+    assert_eq!(
+        ensure_cluster_config(&store, &first, WRITE).await.unwrap(),
+        Ensured::Created
+    );
+    assert_eq!(
+        ensure_cluster_config(&store, &first, WRITE).await.unwrap(),
+        Ensured::Unchanged
+    );
+    let moved = cluster_map("pulsar://proxy:6650", true);
+    assert_eq!(
+        ensure_cluster_config(&store, &moved, WRITE).await.unwrap(),
+        Ensured::Updated
+    );
+    assert_eq!(
+        store.get(&key).await.unwrap()["data"]["brokerServiceURL"],
+        "pulsar://proxy:6650"
+    );
+
+    // Someone else's ConfigMap of that name stays as it is.
+    store.delete(&key).await.unwrap();
+    store
+        .apply(&cluster_map("pulsar://theirs:6650", false), WRITE)
+        .await
+        .unwrap();
+    assert_eq!(
+        ensure_cluster_config(&store, &first, WRITE).await.unwrap(),
+        Ensured::Kept
+    );
+    let kept = store.get(&key).await.unwrap();
+    assert_eq!(kept["data"]["brokerServiceURL"], "pulsar://theirs:6650");
+    assert_eq!(kept["metadata"]["labels"]["team"], "pulsar");
+}

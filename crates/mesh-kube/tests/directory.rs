@@ -162,7 +162,7 @@ async fn names_cannot_escape_the_directory() {
         assert!(matches!(e, StoreError::Invalid(_)), "{name} {ns}: {e}");
     }
     assert!(!root.path().exists() || std::fs::read_dir(root.path()).unwrap().count() == 0);
-    let foreign = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}});
+    let foreign = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"}});
     assert!(matches!(
         store.apply(&foreign, ApplyOptions::default()).await,
         Err(StoreError::Invalid(_))

@@ -107,6 +107,7 @@ pub fn produce<C: Collect>(
         task,
         kind: args.kind.map(Into::into),
         bundle: args.bundle.clone(),
+        cluster_config: args.cluster_config,
     };
     let mut run = Pipeline::new(options, &ctx, out);
     for i in &inputs {

@@ -118,6 +118,16 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
         Err(status) => return status,
     };
     init_logs(args.log_format);
+    if let Err(why) = mesh_core::convert::cluster_config::ClusterUrls::of(&worker) {
+        let why: Vec<String> = why
+            .errors()
+            .map(|d| format!("{}: {}", d.path, d.message))
+            .collect();
+        tracing::warn!(
+            reason = %why.join("; "),
+            "the Pulsar cluster ConfigMap the resources refer to is not created: create it yourself"
+        );
+    }
     // Store file work runs on blocking threads; a few suffice for short reads and writes, and
     // each idle one keeps its stack and allocator cache.
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use mesh_core::convert::Identity;
+use mesh_core::convert::{Identity, cluster_config};
 use mesh_core::identity::Claim;
 use mesh_core::pipeline::{Object, Renderer};
-use mesh_kube::components::{self, Found, Wanted};
+use mesh_kube::components::{self, Ensured, Found, Wanted};
 use mesh_kube::{
     AnyStore, Applied, ApplyOptions, ClusterOptions, ObjectKey, ResourceKind, Selector, Store, StoreError,
 };
@@ -91,9 +91,15 @@ pub fn apply(args: &ApplyArgs, stdin: &mut dyn Read, err: &mut dyn Write) -> Sta
         dry_run: args.dry_run,
         force_conflicts: args.force_conflicts,
     };
+    // The cluster ConfigMaps go first, and are only made or kept up to date, never taken over.
+    let split = objects
+        .iter()
+        .position(|o| ResourceKind::from_object(o) != Some(ResourceKind::ConfigMap))
+        .unwrap_or(objects.len());
+    let config_maps: Vec<Value> = objects.drain(..split).collect();
     let progress = objects.len() > 1 && std::io::stderr().is_terminal();
     with_store(&args.store, err, async |store, err| {
-        let total = objects.len();
+        let total = config_maps.len() + objects.len();
         let done = AtomicUsize::new(0);
         let tick = || {
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -103,11 +109,31 @@ pub fn apply(args: &ApplyArgs, stdin: &mut dyn Read, err: &mut dyn Write) -> Sta
                 let _ = e.flush();
             }
         };
+        let (mut created, mut updated, mut unchanged) = (0, 0, 0);
+        let mut failed: Vec<String> = Vec::new();
+        for map in &config_maps {
+            let what = ObjectKey::of(map, store.default_namespace())
+                .map_or_else(|e| e.to_string(), |k| k.to_string());
+            match components::ensure_cluster_config(store, map, options).await {
+                Ok(Ensured::Created) => created += 1,
+                Ok(Ensured::Updated) => updated += 1,
+                Ok(Ensured::Unchanged) => unchanged += 1,
+                Ok(Ensured::Kept) => {
+                    unchanged += 1;
+                    let _ = writeln!(
+                        err,
+                        "warning: {what}: kept as it is: mesh did not make it (no {}={} label)",
+                        cluster_config::MANAGED_BY.0,
+                        cluster_config::MANAGED_BY.1
+                    );
+                }
+                Err(e) => failed.push(format!("error: {what}: {}", mesh_core::error_chain(&e))),
+            }
+            tick();
+        }
         let results = store
             .apply_all(&objects, options, usize::from(args.concurrency), &tick)
             .await;
-        let (mut created, mut updated, mut unchanged) = (0, 0, 0);
-        let mut failed: Vec<String> = Vec::new();
         for (o, outcome) in objects.iter().zip(results) {
             let what =
                 ObjectKey::of(o, store.default_namespace()).map_or_else(|e| e.to_string(), |k| k.to_string());

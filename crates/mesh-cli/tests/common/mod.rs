@@ -2,6 +2,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod broker;
 pub mod kube;
 
 use std::io::Write;
@@ -24,11 +25,12 @@ pub fn serve(
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let addr = first
-        .strip_prefix("listening on http://")
-        .expect(&first)
-        .to_owned();
+    // Warnings about the worker config may come first.
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| l.strip_prefix("listening on http://").map(str::to_owned))
+        .expect("mesh serve prints its address");
     (addr, child, lines)
 }
 

@@ -22,6 +22,7 @@
 mod auth;
 mod base;
 mod bundle;
+pub mod cluster_config;
 mod component;
 mod connector;
 mod function;

@@ -28,7 +28,10 @@ pub use render::{Format, RenderError, Renderer};
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
+use std::collections::BTreeSet;
+
 use crate::Kind;
+use crate::convert::cluster_config::{ClusterUrls, Reference, references};
 use crate::convert::{self, Component, Context, PulsarComponent, for_kind};
 use crate::crd::{ComponentSpec, FunctionMesh, FunctionMeshSpec};
 use crate::detect::{DocumentKind, detect_document};
@@ -60,6 +63,9 @@ pub struct Options {
     pub kind: Option<Kind>,
     /// Bundle every config into one `FunctionMesh` of this name.
     pub bundle: Option<String>,
+    /// Also produce the Pulsar cluster ConfigMap each resource refers to, once per namespace
+    /// and name, before the first resource that needs it (`--cluster-config`).
+    pub cluster_config: bool,
 }
 
 impl Options {
@@ -69,6 +75,7 @@ impl Options {
             task,
             kind: None,
             bundle: None,
+            cluster_config: false,
         }
     }
 }
@@ -154,6 +161,11 @@ pub struct Pipeline<'c, 'w, C> {
     documents: usize,
     /// An error was reported.
     failed: bool,
+    /// The cluster ConfigMaps' URLs, once a resource needed them (`Err` when the worker config
+    /// has none: reported once).
+    cluster_urls: Option<Result<ClusterUrls, ()>>,
+    /// The cluster ConfigMaps produced so far.
+    config_maps: BTreeSet<Reference>,
 }
 
 impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
@@ -168,6 +180,8 @@ impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
             inputs: 0,
             documents: 0,
             failed: false,
+            cluster_urls: None,
+            config_maps: BTreeSet::new(),
         }
     }
 
@@ -219,6 +233,19 @@ impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
             return;
         }
         for o in objects {
+            if self.options.cluster_config {
+                for map in self.cluster_config_maps(at, &o) {
+                    if let Err(e) = self.out.collect(map) {
+                        self.report(
+                            at,
+                            Diagnostics::from_iter([Diagnostic::error("", crate::error_chain(&e))]),
+                        );
+                    }
+                }
+                if self.failed {
+                    return;
+                }
+            }
             if let Err(e) = self.out.collect(o) {
                 self.report(
                     at,
@@ -226,6 +253,54 @@ impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
                 );
             }
         }
+    }
+
+    /// What `mesh validate` checks of objects it does not produce: that their cluster
+    /// ConfigMaps can be made, when asked for.
+    fn validate_only(&mut self, at: Option<At>, objects: &[Object]) {
+        if self.options.cluster_config {
+            for o in objects {
+                self.cluster_config_maps(at, o);
+            }
+        }
+    }
+
+    /// The cluster ConfigMaps `object` refers to that were not produced yet. The worker
+    /// config's problems with them are reported once, at the first document that needs them.
+    fn cluster_config_maps(&mut self, at: Option<At>, object: &Object) -> Vec<Object> {
+        let references = match object {
+            Object::Function(_)
+            | Object::Source(_)
+            | Object::Sink(_)
+            | Object::FunctionMesh(_)
+            | Object::Given(_) => object.to_value().map(|v| references(&v)).unwrap_or_default(),
+            Object::Secret(_) | Object::ConfigMap(_) | Object::Config(_) => Vec::new(),
+        };
+        let wanted: Vec<Reference> = references
+            .into_iter()
+            .filter(|r| !self.config_maps.contains(r))
+            .collect();
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        if self.cluster_urls.is_none() {
+            let found = ClusterUrls::of(self.ctx.worker);
+            let (urls, diagnostics) = match found {
+                Ok((urls, warnings)) => (Ok(urls), warnings),
+                Err(errors) => (Err(()), errors),
+            };
+            self.cluster_urls = Some(urls);
+            self.report(at, diagnostics);
+        }
+        let Some(Ok(urls)) = &self.cluster_urls else {
+            return Vec::new();
+        };
+        let maps = wanted
+            .iter()
+            .map(|r| Object::ConfigMap(Box::new(urls.config_map(r))))
+            .collect();
+        self.config_maps.extend(wanted);
+        maps
     }
 
     fn document(&mut self, at: At, doc: &RawDocument) {
@@ -271,7 +346,9 @@ impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
     fn produced(&mut self, at: At, r: Result<convert::Produced, Diagnostics>) {
         match r {
             Ok(p) => {
-                if self.options.task != Task::Validate {
+                if self.options.task == Task::Validate {
+                    self.validate_only(Some(at), &p.objects);
+                } else {
                     self.emit(Some(at), p.objects);
                 }
                 self.report(Some(at), p.warnings);
@@ -307,7 +384,9 @@ impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
                     }
                     Err(d) => (d, Vec::new()),
                 };
-                if self.options.task != Task::Validate {
+                if self.options.task == Task::Validate {
+                    self.validate_only(None, &objects);
+                } else {
                     self.emit(None, objects);
                 }
                 self.report(None, found.own);

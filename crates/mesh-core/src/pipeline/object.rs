@@ -1,7 +1,7 @@
 //! What the pipeline produces, typed: the CRs, their Secrets, configs read back, and resources
 //! passed through as given.
 
-use k8s_openapi::api::core::v1::Secret;
+use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -21,6 +21,8 @@ pub enum Object {
     FunctionMesh(Box<FunctionMesh>),
     /// A Secret a CR refers to.
     Secret(Box<Secret>),
+    /// The Pulsar cluster ConfigMap CRs refer to (`--cluster-config`).
+    ConfigMap(Box<ConfigMap>),
     /// A Pulsar config (a CR read back).
     Config(Component),
     /// A document passed on as it was given (a resource `mesh apply` admits).
@@ -53,6 +55,7 @@ impl Serialize for Object {
             Self::Sink(o) => o.serialize(s),
             Self::FunctionMesh(o) => o.serialize(s),
             Self::Secret(o) => o.serialize(s),
+            Self::ConfigMap(o) => o.serialize(s),
             Self::Config(c) => crate::convert::each_kind!(c, c: _C => c.serialize(s)),
             Self::Given(v) => v.serialize(s),
         }

@@ -206,6 +206,7 @@ async fn write(
     objects: &[Value],
     create: bool,
 ) -> Result<(), ApiError> {
+    cluster_config(state, objects).await?;
     match components::write(&state.store, objects, create, WRITE).await {
         Ok(()) => Ok(()),
         Err(StoreError::AlreadyExists { .. }) => {
@@ -213,6 +214,26 @@ async fn write(
         }
         Err(e) => Err(store_error(state, e)),
     }
+}
+
+/// Makes the cluster ConfigMap the resource (`objects[0]`) refers to exist in its namespace,
+/// when the worker config gives its URLs: created when missing, never one mesh did not make
+/// ([`components::ensure_cluster_config`]).
+async fn cluster_config(state: &AppState, objects: &[Value]) -> Result<(), ApiError> {
+    let (Some(urls), Some(resource)) = (&state.cluster_urls, objects.first()) else {
+        return Ok(());
+    };
+    for at in convert::cluster_config::references(resource) {
+        let map = serde_json::to_value(urls.config_map(&at))
+            .map_err(|e| ApiError::BadRequest(format!("cannot serialize the result: {e}")))?;
+        let ensured = components::ensure_cluster_config(&state.store, &map, WRITE)
+            .await
+            .map_err(|e| store_error(state, e))?;
+        if ensured == components::Ensured::Created {
+            tracing::info!(configmap = %at.name, namespace = ?at.namespace, "cluster ConfigMap created");
+        }
+    }
+    Ok(())
 }
 
 /// The objects of a conversion as the store takes them, counted in the metrics.
@@ -384,6 +405,7 @@ pub(crate) async fn update(
         update_auth_data,
     };
     let mut objects = converted(&state, kind, existing.update(&new, request, &ctx))?;
+    cluster_config(&state, &objects).await?;
     components::replace(&state.store, &stored, &mut objects, update_auth_data, WRITE)
         .await
         .map_err(|e| store_error(&state, e))?;
