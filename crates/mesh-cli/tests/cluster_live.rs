@@ -15,6 +15,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::exchange as http;
 use common::kube::{Kube, install_crds, kube, mesh, scratch, text};
 
 /// Both tests stop the API server: one at a time.
@@ -125,18 +126,6 @@ fn an_apply_of_200_killed_mid_way_completes_on_the_next_run() {
         "{why}"
     );
     kube.delete_functions(namespace);
-}
-
-/// The status and body of the answer to `request`.
-fn http(addr: &str, request: &str) -> (u16, String) {
-    let response = common::http(addr, request);
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = response.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
-    (status, body)
 }
 
 fn get(addr: &str, path: &str) -> (u16, String) {

@@ -26,7 +26,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
+use common::exchange as http;
 use common::kube::{Kube, install_crds, kube, mesh, scratch, text};
+use common::{form, plain};
 use serde_json::{Value, json};
 
 /// The base's namespace, where mesh runs and writes.
@@ -323,52 +325,6 @@ impl Installed {
     }
 }
 
-/// An HTTP/1.1 request on a connection of its own: the status and the body.
-fn http(addr: &str, request: &str) -> (u16, String) {
-    let response = common::http(addr, request);
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = response.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
-    (status, body)
-}
-
-/// A request without a body.
-fn plain(method: &str, addr: &str, path: &str, token: Option<&str>) -> String {
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
-    format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n"
-    )
-}
-
-/// A create or update as pulsar-admin sends it: the config and the package URL as parts.
-fn form(
-    method: &str,
-    addr: &str,
-    path: &str,
-    (part, config): (&str, &Value),
-    url: &str,
-    token: Option<&str>,
-) -> String {
-    let boundary = "mesh-deploy-test";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"url\"\r\n\r\n{url}\r\n\
-         --{boundary}\r\nContent-Type: application/json\r\nContent-Disposition: form-data; name=\"{part}\"\r\n\r\n{config}\r\n\
-         --{boundary}--\r\n"
-    );
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
-    format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-}
-
 /// The name of the resource of `public/default/{name}` (the same for every kind).
 fn object_name(name: &str) -> String {
     mesh_core::convert::naming::object_name(CLUSTER, "public", "default", name)
@@ -427,25 +383,29 @@ impl KindUnderTest {
     }
 
     fn create(&self, addr: &str, name: &str, parallelism: u32, token: Option<&str>) -> String {
-        let config = (self.config)(parallelism);
-        form(
-            "POST",
-            addr,
-            &self.path(name),
-            (self.part, &config),
-            &self.url(name, 1),
-            token,
-        )
+        self.write("POST", addr, name, (parallelism, 1), token)
     }
 
     fn update(&self, addr: &str, name: &str, parallelism: u32, token: Option<&str>) -> String {
-        let config = (self.config)(parallelism);
+        self.write("PUT", addr, name, (parallelism, 2), token)
+    }
+
+    /// A create or update with `parallelism` and package version `version`.
+    fn write(
+        &self,
+        method: &str,
+        addr: &str,
+        name: &str,
+        (parallelism, version): (u32, u32),
+        token: Option<&str>,
+    ) -> String {
+        let config = (self.config)(parallelism).to_string();
         form(
-            "PUT",
+            method,
             addr,
             &self.path(name),
             (self.part, &config),
-            &self.url(name, 2),
+            &self.url(name, version),
             token,
         )
     }

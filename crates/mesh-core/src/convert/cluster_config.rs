@@ -63,38 +63,26 @@ impl ClusterUrls {
             "pulsarWebServiceUrl",
         );
         let tls = worker.tls_enabled == Some(true);
-        match &broker {
-            None => d.error(
+        check(
+            &mut d,
+            broker.as_ref(),
+            (
                 "pulsarServiceUrl",
                 "the cluster ConfigMap needs the worker config's broker service URL (its pods' brokerServiceURL)",
             ),
-            Some((url, key)) => {
-                if !(url.starts_with("pulsar://") || url.starts_with("pulsar+ssl://")) {
-                    d.error(key, format!("{url} is not a pulsar:// or pulsar+ssl:// URL"));
-                } else if tls && url.starts_with("pulsar://") {
-                    d.warning(
-                        key,
-                        "tlsEnabled is true but this is not a pulsar+ssl:// URL: the pods connect without TLS",
-                    );
-                }
-            }
-        }
-        match &web {
-            None => d.error(
+            ("pulsar://", "pulsar+ssl://"),
+            tls.then_some("the pods connect without TLS"),
+        );
+        check(
+            &mut d,
+            web.as_ref(),
+            (
                 "pulsarWebServiceUrl",
                 "the cluster ConfigMap needs the worker config's broker web service URL (its pods' webServiceURL, which downloads packages)",
             ),
-            Some((url, key)) => {
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    d.error(key, format!("{url} is not an http:// or https:// URL"));
-                } else if tls && url.starts_with("http://") {
-                    d.warning(
-                        key,
-                        "tlsEnabled is true but this is not an https:// URL: the pods call it without TLS",
-                    );
-                }
-            }
-        }
+            ("http://", "https://"),
+            tls.then_some("the pods call it without TLS"),
+        );
         match (broker, web) {
             (Some((broker_service_url, _)), Some((web_service_url, _))) if !d.has_errors() => Ok((
                 Self {
@@ -126,6 +114,38 @@ impl ClusterUrls {
             ])),
             ..ConfigMap::default()
         }
+    }
+}
+
+/// Checks one URL found at a key (`found`): an error at `missing.0` saying `missing.1` when there
+/// is none, an error when its scheme is neither of `schemes` (plain, TLS), and under TLS a
+/// warning (`under_tls` says what follows) when it is the plain one.
+fn check(
+    d: &mut Diagnostics,
+    found: Option<&(String, String)>,
+    missing: (&str, &str),
+    (plain, secure): (&str, &str),
+    under_tls: Option<&str>,
+) {
+    let Some((url, key)) = found else {
+        return d.error(missing.0, missing.1);
+    };
+    let article = |scheme: &str| if scheme.starts_with('h') { "an" } else { "a" };
+    if !(url.starts_with(plain) || url.starts_with(secure)) {
+        d.error(
+            key,
+            format!("{url} is not {} {plain} or {secure} URL", article(plain)),
+        );
+    } else if let Some(consequence) = under_tls
+        && url.starts_with(plain)
+    {
+        d.warning(
+            key,
+            format!(
+                "tlsEnabled is true but this is not {} {secure} URL: {consequence}",
+                article(secure)
+            ),
+        );
     }
 }
 
