@@ -963,3 +963,45 @@ fn cluster_config_adds_the_clusters_config_map_once_and_apply_never_takes_one_ov
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), theirs);
 }
+
+#[test]
+fn a_window_function_cr_without_its_window_class_is_taken_as_the_operator_takes_it() {
+    let cr = fixture("upstream-like/window-function-cr.yaml");
+    let filled = "warning: spec.windowConfig.actualWindowFunctionClassName: missing: set to className (org.example.windows.CountWordsInWindow), as the operator sets it";
+    let checked = mesh(&["validate", &cr], None);
+    assert_eq!(checked.status.code(), Some(0), "{}", text(&checked.stderr));
+    assert!(
+        text(&checked.stderr).contains(filled),
+        "{}",
+        text(&checked.stderr)
+    );
+
+    let back = mesh(&["convert", "--to", "pulsar", &cr], None);
+    assert_eq!(back.status.code(), Some(0), "{}", text(&back.stderr));
+    let config: serde_json::Value = serde_json::from_slice(&back.stdout).unwrap();
+    assert_eq!(config["className"], "org.example.windows.CountWordsInWindow");
+    assert_eq!(config["windowConfig"]["windowLengthCount"], 10);
+    assert!(text(&back.stderr).contains(filled), "{}", text(&back.stderr));
+
+    // apply stores it filled in, so that it is accepted also where no webhook runs.
+    let dir = temp_dir("window-cr");
+    let store = format!("dir:{}", dir.display());
+    let applied = mesh(&["apply", "--store", &store, &cr], None);
+    assert_eq!(applied.status.code(), Some(0), "{}", text(&applied.stderr));
+    let stored = std::fs::read_to_string(dir.join("default/function/window-function-sample.yaml")).unwrap();
+    assert!(
+        stored.contains("actualWindowFunctionClassName: org.example.windows.CountWordsInWindow"),
+        "{stored}"
+    );
+
+    // Without a className nothing can be filled: the CRD's rule stands.
+    let source = std::fs::read_to_string(&cr).unwrap();
+    let nameless = source.replace("  className: org.example.windows.CountWordsInWindow\n", "");
+    let refused = mesh(&["validate", "-"], Some(&nameless));
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused.stderr).contains("spec.windowConfig: missing field `actualWindowFunctionClassName`"),
+        "{}",
+        text(&refused.stderr)
+    );
+}

@@ -30,6 +30,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use std::collections::BTreeSet;
 
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
 use crate::Kind;
 use crate::convert::cluster_config::{ClusterUrls, Reference, references};
 use crate::convert::{self, Component, Context, PulsarComponent, for_kind};
@@ -37,7 +40,7 @@ use crate::crd::{ComponentSpec, FunctionMesh, FunctionMeshSpec};
 use crate::detect::{DocumentKind, detect_document};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::document::{ParseError, RawDocument};
-use crate::validate::webhook;
+use crate::validate::{defaults, webhook};
 
 /// What to do with each document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -358,9 +361,10 @@ impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
     }
 
     fn admit(&mut self, at: At, doc: &RawDocument, kind: DocumentKind) {
-        let found = admit_as(doc, kind);
+        let (found, defaulted) = admit_as(doc, kind);
         if self.options.task == Task::Admit && !found.has_errors() {
-            match doc.value() {
+            // As the operator would take it: with the defaults it fills, when any were missing.
+            match defaulted.map_or_else(|| doc.value(), Ok) {
                 Ok(v) => self.emit(Some(at), vec![Object::Given(v)]),
                 Err(e) => self.report(Some(at), one(e.to_diagnostic())),
             }
@@ -434,23 +438,59 @@ pub fn read_one(bytes: &[u8], kind: Kind) -> Result<Component, ReadError> {
 /// operator would admit it.
 pub fn admit(doc: &RawDocument) -> Diagnostics {
     match detect_document(doc) {
-        Ok(kind) => admit_as(doc, kind),
+        Ok(kind) => admit_as(doc, kind).0,
         Err(d) => one(d),
     }
 }
 
 /// [`admit`] of a document whose kind is already told.
-fn admit_as(doc: &RawDocument, kind: DocumentKind) -> Diagnostics {
+/// The operator's checks of a resource, and the resource with the defaults the operator fills
+/// first when it lacked any ([`defaults::operator_defaults`]).
+fn admit_as(doc: &RawDocument, kind: DocumentKind) -> (Diagnostics, Option<Value>) {
     match kind {
-        DocumentKind::Resource(kind) => for_kind!(kind, C => doc
-            .typed::<<C as PulsarComponent>::Resource>()
-            .map_or_else(|d| d, |r| C::admit(&r, webhook::Origin::Given))),
-        DocumentKind::Mesh => doc.typed::<FunctionMesh>().err().unwrap_or_default(),
-        DocumentKind::Config(_) => one(Diagnostic::error(
-            "",
-            "this is a Pulsar config, not a Function Mesh resource",
-        )),
+        DocumentKind::Resource(kind) => for_kind!(kind, C => {
+            match typed_with_defaults::<<C as PulsarComponent>::Resource>(doc, kind.as_str()) {
+                Ok((r, defaulted, mut filled)) => {
+                    filled.extend(C::admit(&r, webhook::Origin::Given));
+                    (filled, defaulted)
+                }
+                Err(d) => (d, None),
+            }
+        }),
+        DocumentKind::Mesh => match typed_with_defaults::<FunctionMesh>(doc, "FunctionMesh") {
+            Ok((_, defaulted, filled)) => (filled, defaulted),
+            Err(d) => (d, None),
+        },
+        DocumentKind::Config(_) => (
+            one(Diagnostic::error(
+                "",
+                "this is a Pulsar config, not a Function Mesh resource",
+            )),
+            None,
+        ),
     }
+}
+
+/// `doc` read as `T`; when that fails, read again after the defaults the operator fills for the
+/// resource kind `kind` (`Function`, `FunctionMesh`): then also the defaulted document and a
+/// warning per default. The first read's errors stand when no default applies.
+fn typed_with_defaults<T: DeserializeOwned>(
+    doc: &RawDocument,
+    kind: &str,
+) -> Result<(T, Option<Value>, Diagnostics), Diagnostics> {
+    let errors = match doc.typed::<T>() {
+        Ok(t) => return Ok((t, None, Diagnostics::new())),
+        Err(errors) => errors,
+    };
+    let Ok(mut value) = doc.value() else {
+        return Err(errors);
+    };
+    let filled = defaults::operator_defaults(kind, &mut value);
+    if filled.is_empty() {
+        return Err(errors);
+    }
+    let typed = crate::document::from_value::<T>(value.clone())?;
+    Ok((typed, Some(value), filled))
 }
 
 /// Reads a CR back as its config, its warnings and errors under `path`.
@@ -498,11 +538,15 @@ pub fn reverse(doc: &RawDocument, ctx: &Context<'_>) -> Result<convert::Produced
     let mut errors = Diagnostics::new();
     match detect_document(doc) {
         Ok(DocumentKind::Resource(kind)) => for_kind!(kind, C => {
-            let resource = doc.typed::<<C as PulsarComponent>::Resource>()?;
+            let (resource, _, filled) =
+                typed_with_defaults::<<C as PulsarComponent>::Resource>(doc, kind.as_str())?;
+            out.warnings.extend(filled);
             reversed::<C>("", &resource, ctx, &mut out, &mut errors);
         }),
         Ok(DocumentKind::Mesh) => {
-            let mut mesh = doc.typed::<FunctionMesh>()?.spec;
+            let (mesh, _, filled) = typed_with_defaults::<FunctionMesh>(doc, "FunctionMesh")?;
+            out.warnings.extend(filled);
+            let mut mesh = mesh.spec;
             members::<crate::pulsar::FunctionConfig>(&mut mesh, ctx, &mut out, &mut errors);
             members::<crate::pulsar::SourceConfig>(&mut mesh, ctx, &mut out, &mut errors);
             members::<crate::pulsar::SinkConfig>(&mut mesh, ctx, &mut out, &mut errors);
