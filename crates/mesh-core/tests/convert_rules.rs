@@ -207,14 +207,35 @@ fn manual_guarantee_is_mapped() {
 }
 
 #[test]
-fn image_pull_policy_is_validated() {
-    let w = worker(
-        json!({"pulsarFunctionsCluster": "c", "functionsWorkerServiceCustomConfigs": {"imagePullPolicy": "always"}}),
-    );
+fn image_pull_policies_are_taken_in_any_case_and_refused_otherwise() {
+    let with = |policy: &str| {
+        worker(json!({"pulsarFunctionsCluster": "c", "functionsWorkerServiceCustomConfigs": {"imagePullPolicy": policy}}))
+    };
+    for (given, taken) in [("always", "Always"), ("IFNOTPRESENT", "IfNotPresent"), (" never ", "Never")] {
+        let produced = convert::function(function_config(json!({})), &Context::new(&with(given)))
+            .unwrap_or_else(|d| panic!("{d}"));
+        let warnings: Vec<String> = produced
+            .warnings
+            .iter()
+            .filter(|d| d.path.ends_with("imagePullPolicy"))
+            .map(|d| format!("{}: {}", d.path, d.message))
+            .collect();
+        assert_eq!(
+            warnings,
+            [format!(
+                "functionsWorkerServiceCustomConfigs.imagePullPolicy: `{}` taken as `{taken}`: Kubernetes accepts a pull policy only in that spelling",
+                given.trim()
+            )]
+        );
+        assert_eq!(produced.resource.spec.image_pull_policy.as_deref(), Some(taken));
+    }
+    let exact = convert::function(function_config(json!({})), &Context::new(&with("IfNotPresent")))
+        .unwrap_or_else(|d| panic!("{d}"));
+    assert!(!exact.warnings.iter().any(|d| d.path.ends_with("imagePullPolicy")));
     assert_eq!(
-        messages(&function_errors(json!({}), &w)),
+        messages(&function_errors(json!({}), &with("sometimes"))),
         [
-            "functionsWorkerServiceCustomConfigs.imagePullPolicy: invalid image pull policy `always`: must be one of Always, IfNotPresent, Never"
+            "functionsWorkerServiceCustomConfigs.imagePullPolicy: invalid image pull policy `sometimes`: must be one of Always, IfNotPresent, Never"
         ]
     );
 }

@@ -10,18 +10,29 @@ use crate::text::{non_empty, pick};
 use crate::validate::k8s::IMAGE_PULL_POLICIES;
 use crate::worker::{CustomConfig, CustomRuntimeOptions};
 
-/// `spec.imagePullPolicy`: the custom config's value, which must be one Kubernetes knows.
+/// `spec.imagePullPolicy`: the custom config's value, one Kubernetes knows. Written in another
+/// case (`always`, as the worker service's own sample config has it) it is taken in Kubernetes'
+/// spelling with a warning, since Kubernetes refuses any other; anything else is an error.
 pub(crate) fn image_pull_policy(custom: &CustomConfig, d: &mut Diagnostics) -> Option<String> {
-    let p = non_empty(custom.image_pull_policy.as_ref())?;
-    if !IMAGE_PULL_POLICIES.contains(&p) {
-        d.error(
-            join(CUSTOM, "imagePullPolicy"),
-            format!(
-                "invalid image pull policy `{p}`: must be one of {}",
-                IMAGE_PULL_POLICIES.join(", ")
-            ),
-        );
+    let p = non_empty(custom.image_pull_policy.as_ref())?.trim();
+    let path = join(CUSTOM, "imagePullPolicy");
+    if let Some(exact) = IMAGE_PULL_POLICIES.iter().find(|k| **k == p) {
+        return Some((*exact).to_owned());
     }
+    if let Some(known) = IMAGE_PULL_POLICIES.iter().find(|k| k.eq_ignore_ascii_case(p)) {
+        d.warning(
+            path,
+            format!("`{p}` taken as `{known}`: Kubernetes accepts a pull policy only in that spelling"),
+        );
+        return Some((*known).to_owned());
+    }
+    d.error(
+        path,
+        format!(
+            "invalid image pull policy `{p}`: must be one of {}",
+            IMAGE_PULL_POLICIES.join(", ")
+        ),
+    );
     Some(p.to_owned())
 }
 
