@@ -113,6 +113,11 @@ pub struct ConvertArgs {
     /// Bundle every input into one FunctionMesh of this name.
     #[arg(long, value_name = "NAME")]
     pub bundle: Option<String>,
+    /// A function whose `jar`, `py` or `go` is a local path and that has no package URL runs
+    /// the file its runner image contains (the worker config's `packagesInImage: true` says
+    /// the same); without it such a function is refused, as the worker service refuses it.
+    #[arg(long)]
+    pub packages_in_image: bool,
     /// Also produce the Pulsar cluster ConfigMap the resources refer to (`brokerServiceURL` and
     /// `webServiceURL`, from the worker config's URLs); `apply` creates it when missing and
     /// updates only one that mesh made.

@@ -1005,3 +1005,75 @@ fn a_window_function_cr_without_its_window_class_is_taken_as_the_operator_takes_
         text(&refused.stderr)
     );
 }
+
+#[test]
+fn packages_in_the_image_are_opt_in_and_survive_reading_back() {
+    let config = fixture("upstream-like/exclamation-in-image.yaml");
+    let minimal = fixture("worker/minimal_worker.yml");
+    let refused = mesh(&["convert", "--worker-config", &minimal, &config], None);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused.stderr).contains(
+            "error: jar: uploading package to mesh worker service is not supported yet. (If the runner image contains the file, say so with --packages-in-image, or packagesInImage: true in functionsWorkerServiceCustomConfigs.)"
+        ),
+        "{}",
+        text(&refused.stderr)
+    );
+
+    let by_flag = mesh(
+        &[
+            "convert",
+            "--packages-in-image",
+            "--worker-config",
+            &minimal,
+            "-o",
+            "json",
+            &config,
+        ],
+        None,
+    );
+    assert_eq!(by_flag.status.code(), Some(0), "{}", text(&by_flag.stderr));
+    assert!(text(&by_flag.stderr).contains("the runner image must contain it"));
+    let cr: serde_json::Value = serde_json::from_slice(&by_flag.stdout).unwrap();
+    assert_eq!(cr["spec"]["java"]["jar"], "/pulsar/examples/api-examples.jar");
+    assert!(cr["spec"]["java"].get("jarLocation").is_none(), "{cr}");
+    // The worker config's key says the same.
+    let worker = fixture("upstream-like/packages-in-image-worker.yml");
+    let by_worker = mesh(
+        &["convert", "--worker-config", &worker, "-o", "json", &config],
+        None,
+    );
+    assert_eq!(by_worker.status.code(), Some(0), "{}", text(&by_worker.stderr));
+    let same: serde_json::Value = serde_json::from_slice(&by_worker.stdout).unwrap();
+    assert_eq!(same["spec"]["java"], cr["spec"]["java"]);
+
+    // Read back (with a warning), then converted again: the same resource.
+    let dir = temp_dir("in-image");
+    let cr_file = dir.join("cr.json");
+    std::fs::write(&cr_file, &by_flag.stdout).unwrap();
+    let back = mesh(
+        &["convert", "--to", "pulsar", &cr_file.display().to_string()],
+        None,
+    );
+    assert_eq!(back.status.code(), Some(0), "{}", text(&back.stderr));
+    assert!(
+        text(&back.stderr).contains("warning: spec.java.jar: `/pulsar/examples/api-examples.jar` has no package location: the runner image contains it, so converting this config again needs --packages-in-image"),
+        "{}",
+        text(&back.stderr)
+    );
+    let again = mesh(
+        &[
+            "convert",
+            "--packages-in-image",
+            "--worker-config",
+            &minimal,
+            "-o",
+            "json",
+            "-",
+        ],
+        Some(&text(&back.stdout)),
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    let again: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(again["spec"], cr["spec"]);
+}

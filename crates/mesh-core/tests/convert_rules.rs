@@ -209,9 +209,15 @@ fn manual_guarantee_is_mapped() {
 #[test]
 fn image_pull_policies_are_taken_in_any_case_and_refused_otherwise() {
     let with = |policy: &str| {
-        worker(json!({"pulsarFunctionsCluster": "c", "functionsWorkerServiceCustomConfigs": {"imagePullPolicy": policy}}))
+        worker(
+            json!({"pulsarFunctionsCluster": "c", "functionsWorkerServiceCustomConfigs": {"imagePullPolicy": policy}}),
+        )
     };
-    for (given, taken) in [("always", "Always"), ("IFNOTPRESENT", "IfNotPresent"), (" never ", "Never")] {
+    for (given, taken) in [
+        ("always", "Always"),
+        ("IFNOTPRESENT", "IfNotPresent"),
+        (" never ", "Never"),
+    ] {
         let produced = convert::function(function_config(json!({})), &Context::new(&with(given)))
             .unwrap_or_else(|d| panic!("{d}"));
         let warnings: Vec<String> = produced

@@ -95,6 +95,7 @@ pub fn produce<C: Collect>(
         package_file_name: args.package_file_name.as_deref(),
         cluster: args.cluster.as_deref(),
         pod_namespace: namespace,
+        packages_in_image: args.packages_in_image,
         ..Context::new(&worker)
     };
     let task = match (args.to, mode) {

@@ -18,7 +18,7 @@ use crate::pulsar::{
 };
 use crate::text::non_empty;
 use crate::validate;
-use crate::worker::CustomRuntimeOptions;
+use crate::worker::{CustomConfig, CustomRuntimeOptions};
 
 /// The file name a function package gets when none is known.
 pub const DEFAULT_FUNCTION_FILE: &str = "function-executable";
@@ -55,12 +55,17 @@ pub fn function(config: FunctionConfig, ctx: &Context<'_>) -> Outcome<Function> 
         &mut d,
     );
 
-    let package_url = package_url(&c, ctx, &mut d);
+    let package = package(&c, ctx, &custom, &mut d);
     let file_name = ctx
         .package_file_name
         .filter(|f| !f.is_empty())
         .unwrap_or(DEFAULT_FUNCTION_FILE);
-    let download = runtime::download_path(ctx, file_name);
+    // A package in the image runs from where the image has it; a downloaded one from where the
+    // download puts it.
+    let (package_url, download) = match package {
+        Package::InImage(path) => (None, path),
+        Package::Url(url) => (url, runtime::download_path(ctx, file_name)),
+    };
     let log = runtime::log_config(&cro, c.log_level.as_ref(), &mut d);
     let runtime = c.runtime;
     let (mut java, mut python, mut golang, mut base_image) = (None, None, None, None);
@@ -175,8 +180,36 @@ pub fn function(config: FunctionConfig, ctx: &Context<'_>) -> Outcome<Function> 
     )
 }
 
-/// The package URL: the explicit one, else the `jar`/`py`/`go` value when it is a URL. The worker
-/// service accepts only Pulsar packages (`function://`, `sink://`, `source://`).
+/// Where a function's package comes from.
+enum Package {
+    /// A Pulsar package URL, downloaded into the pod (`None` when it is invalid or missing).
+    Url(Option<String>),
+    /// The file at this path of the runner image (`--packages-in-image`).
+    InImage(String),
+}
+
+/// The package: the explicit URL, else the `jar`/`py`/`go` value when it is a URL (the worker
+/// service accepts only Pulsar packages: `function://`, `sink://`, `source://`), else, when
+/// packages are in the image, the local path there.
+fn package(c: &FunctionConfig, ctx: &Context<'_>, custom: &CustomConfig, d: &mut Diagnostics) -> Package {
+    let local = [("jar", &c.jar), ("py", &c.py), ("go", &c.go)]
+        .into_iter()
+        .find_map(|(f, v)| non_empty(v.as_ref()).map(|v| (f, v)))
+        .filter(|(_, v)| !v.contains("://"));
+    let no_url = ctx.package_url.is_none_or(str::is_empty);
+    if let (Some((field, path)), true) = (local, no_url)
+        && (ctx.packages_in_image || custom.packages_in_image())
+    {
+        d.warning(
+            field,
+            format!("`{path}` is a local path and no package URL is given: the runner image must contain it (packages in image)"),
+        );
+        return Package::InImage(path.trim().to_owned());
+    }
+    Package::Url(package_url(c, ctx, d))
+}
+
+/// The package URL: the explicit one, else the `jar`/`py`/`go` value when it is a URL.
 fn package_url(c: &FunctionConfig, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<String> {
     let (field, value) = [("jar", &c.jar), ("py", &c.py), ("go", &c.go)]
         .into_iter()
@@ -188,7 +221,7 @@ fn package_url(c: &FunctionConfig, ctx: &Context<'_>, d: &mut Diagnostics) -> Op
         None => {
             d.error(
                 field,
-                "uploading package to mesh worker service is not supported yet.",
+                "uploading package to mesh worker service is not supported yet. (If the runner image contains the file, say so with --packages-in-image, or packagesInImage: true in functionsWorkerServiceCustomConfigs.)",
             );
             d.warning(
                 field,

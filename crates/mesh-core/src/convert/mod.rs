@@ -80,6 +80,9 @@ pub struct Context<'a> {
     pub pod_namespace: Option<&'a str>,
     /// Who asks; used only when the worker authenticates clients.
     pub auth: Option<&'a AuthContext>,
+    /// A function's local `jar`/`py`/`go` path names the file in its runner image
+    /// (`--packages-in-image`; the worker config's `packagesInImage` says the same).
+    pub packages_in_image: bool,
 }
 
 impl<'a> Context<'a> {
@@ -94,6 +97,7 @@ impl<'a> Context<'a> {
             cluster_fallback: None,
             pod_namespace: None,
             auth: None,
+            packages_in_image: false,
         }
     }
 }

@@ -125,6 +125,11 @@ pub struct CustomConfig {
     /// Apply the trusted `customRuntimeOptions` (runner image, service account, managed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_trusted_mode: Option<bool>,
+    /// mesh's own key: a function whose `jar`, `py` or `go` is a local path and that has no
+    /// package URL runs the file its runner image contains (default false: refused, as the
+    /// worker service refuses it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub packages_in_image: Option<bool>,
     /// Reload period of the connector catalogue, in seconds (default 60).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_search_interval_seconds: Option<i64>,
@@ -206,6 +211,11 @@ impl CustomConfig {
     /// Whether trusted mode is on (default false).
     pub fn trusted_mode(&self) -> bool {
         self.enable_trusted_mode.unwrap_or(false)
+    }
+
+    /// Whether local package paths name files in the runner image (default false).
+    pub fn packages_in_image(&self) -> bool {
+        self.packages_in_image.unwrap_or(false)
     }
 
     /// Whether uploads are accepted (default false).

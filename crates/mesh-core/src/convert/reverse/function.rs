@@ -42,6 +42,22 @@ pub fn function(cr: &Function, ctx: &Context<'_>) -> ReverseOutcome<FunctionConf
     } else {
         d.warning("spec", "the function has no runtime (java, python or golang)");
     }
+    // A package without a location is the file the runner image has.
+    let in_image = [
+        spec.java.as_ref().map(|j| (&j.jar_location, "spec.java.jar")),
+        spec.python.as_ref().map(|p| (&p.py_location, "spec.python.py")),
+        spec.golang.as_ref().map(|g| (&g.go_location, "spec.golang.go")),
+    ]
+    .into_iter()
+    .flatten()
+    .next()
+    .filter(|(location, _)| non_empty(location.as_ref()).is_none());
+    if let (Some((_, path)), Some(file)) = (in_image, jar.or(py).or(go)) {
+        d.warning(
+            path,
+            format!("`{file}` has no package location: the runner image contains it, so converting this config again needs --packages-in-image (or packagesInImage: true)"),
+        );
+    }
     let base_image = runtime.and_then(|r| {
         custom
             .function_runner_images
