@@ -696,11 +696,54 @@ fn the_shipped_installation_runs_every_admin_flow_with_exactly_its_rbac() {
     assert_eq!(s, 403, "{b}");
     assert!(k.secret_exists(&secret));
     k.set_rules(&k.role["rules"], deleting, true);
-    // The Secrets `list` rule serves the OAuth2 handler (the key Secret of a caller is found
-    // by its annotation); the token handler used here does not list.
-    assert!(k.allowed("", "secrets", "list", NS));
-
     assert_eq!(stop(child), Some(0));
+
+    // The Secrets `list` rule serves the OAuth2 handler: a caller's key Secret is found by its
+    // annotation. A worker config of that handler (no broker URL: mesh calls no broker with
+    // OAuth2), and the key Secret of the caller `alice`.
+    let oauth2 = k.scratch.path().join("oauth2_worker.yml");
+    std::fs::write(
+        &oauth2,
+        format!(
+            "pulsarFunctionsCluster: pulsar\nauthenticationEnabled: true\n\
+             authenticationProviders: [org.apache.pulsar.broker.authentication.AuthenticationProviderToken]\n\
+             properties: {{tokenPublicKey: '{key_file}', tokenPublicAlg: RS256}}\n\
+             brokerClientAuthenticationPlugin: org.apache.pulsar.client.impl.auth.oauth2.AuthenticationOAuth2\n\
+             brokerClientAuthenticationParameters: '{{\"issuerUrl\":\"https://auth.example.com\",\"privateKey\":\"file:///mnt/keys/key.json\",\"audience\":\"urn:pulsar\"}}'\n\
+             functionsWorkerServiceCustomConfigs: {{usingInsecureAuth: false}}\n"
+        ),
+    )
+    .unwrap();
+    let key_secret = json!({"apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "alice-oauth2-key", "annotations": {"cloud.streamnative.io/service-account.email": "alice"}},
+        "stringData": {"auth.json": "{}"}});
+    let (code, answer) = k.kube.api(
+        "POST",
+        &format!("/api/v1/namespaces/{NS}/secrets"),
+        Some(&key_secret.to_string()),
+    );
+    assert!(code == "201" || code == "409", "{answer}");
+    let (addr, child) = serve_as(&k.sa_kubeconfig, &oauth2, &[]);
+    let a = addr.as_str();
+    let (s, b) = http(a, &f.create(a, "oauth", 1, t));
+    assert_eq!(s, 204, "{b}");
+    let cr = k.cr(f.plural, &object_name("oauth")).unwrap();
+    assert_eq!(
+        cr["spec"]["pulsar"]["authConfig"]["oauth2Config"]["keySecretName"], "alice-oauth2-key",
+        "{cr}"
+    );
+    let listing = ("", "secrets", "list");
+    k.set_rules(&k.rules_without("", "secrets", "list"), listing, false);
+    let (s, b) = http(a, &f.create(a, "oauth-unlisted", 1, t));
+    assert_eq!(s, 403, "without list on secrets: {b}");
+    assert!(k.cr(f.plural, &object_name("oauth-unlisted")).is_none());
+    k.set_rules(&k.role["rules"], listing, true);
+    assert_eq!(stop(child), Some(0));
+    k.kube.api(
+        "DELETE",
+        &format!("/api/v1/namespaces/{NS}/secrets/alice-oauth2-key"),
+        None,
+    );
     installed.clean();
 }
 
