@@ -38,6 +38,13 @@ fn text(b: &[u8]) -> String {
     String::from_utf8(b.to_vec()).unwrap()
 }
 
+/// Asserts that `out`'s diagnostics (stderr) say `needle`.
+#[track_caller]
+fn says(out: &Output, needle: &str) {
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains(needle), "{needle:?} not in:\n{stderr}");
+}
+
 /// A scratch directory, removed when the test ends (also when it fails).
 struct Scratch(tempfile::TempDir);
 
@@ -575,11 +582,7 @@ fn serve_fails_readiness_at_sigterm_and_keeps_serving_for_the_shutdown_delay() {
     };
     assert!(get("/readyz").starts_with("HTTP/1.1 200"));
     let signalled = std::time::Instant::now();
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    common::sigterm(&child);
     // Readiness fails as soon as the signal is handled; the API is still answered meanwhile.
     let mut ready = get("/readyz");
     while ready.starts_with("HTTP/1.1 200") {
@@ -859,11 +862,7 @@ fn schema_prints_a_json_schema_per_kind_of_file_and_refuses_others() {
     }
     let bad = mesh(&["schema", "pod"], None);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(
-        text(&bad.stderr).contains("invalid value 'pod'"),
-        "{}",
-        text(&bad.stderr)
-    );
+    says(&bad, "invalid value 'pod'");
 }
 
 #[test]
@@ -915,14 +914,10 @@ fn cluster_config_adds_the_clusters_config_map_once_and_apply_never_takes_one_ov
         None,
     );
     assert_eq!(refused.status.code(), Some(1));
-    let why = text(&refused.stderr);
-    assert!(
-        why.contains("error: pulsarServiceUrl: the cluster ConfigMap needs"),
-        "{why}"
-    );
-    assert!(
-        why.contains("error: pulsarWebServiceUrl: the cluster ConfigMap needs"),
-        "{why}"
+    says(&refused, "error: pulsarServiceUrl: the cluster ConfigMap needs");
+    says(
+        &refused,
+        "error: pulsarWebServiceUrl: the cluster ConfigMap needs",
     );
 
     // apply makes it, then finds it unchanged; one it did not make is kept as it is.
@@ -940,26 +935,17 @@ fn cluster_config_adds_the_clusters_config_map_once_and_apply_never_takes_one_ov
     ];
     apply.extend(inputs.iter().map(String::as_str));
     let first = mesh(&apply, None);
-    assert!(
-        text(&first.stderr).contains("3 objects: 3 created, 0 updated, 0 unchanged, 0 failed"),
-        "{}",
-        text(&first.stderr)
-    );
+    says(&first, "3 objects: 3 created, 0 updated, 0 unchanged, 0 failed");
     let file = dir.join("pulsar-functions/configmap/prod-eu-function-mesh-config.yaml");
     let again = mesh(&apply, None);
-    assert!(
-        text(&again.stderr).contains("0 created, 0 updated, 3 unchanged"),
-        "{}",
-        text(&again.stderr)
-    );
+    says(&again, "0 created, 0 updated, 3 unchanged");
     let theirs = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prod-eu-function-mesh-config\n  namespace: pulsar-functions\ndata:\n  brokerServiceURL: pulsar+ssl://theirs:6651\n";
     std::fs::write(&file, theirs).unwrap();
     let kept = mesh(&apply, None);
     assert_eq!(kept.status.code(), Some(0), "{}", text(&kept.stderr));
-    assert!(
-        text(&kept.stderr).contains("warning: ConfigMap pulsar-functions/prod-eu-function-mesh-config: kept as it is: mesh did not make it"),
-        "{}",
-        text(&kept.stderr)
+    says(
+        &kept,
+        "warning: ConfigMap pulsar-functions/prod-eu-function-mesh-config: kept as it is: mesh did not make it",
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), theirs);
 }
@@ -970,18 +956,14 @@ fn a_window_function_cr_without_its_window_class_is_taken_as_the_operator_takes_
     let filled = "warning: spec.windowConfig.actualWindowFunctionClassName: missing: set to className (org.example.windows.CountWordsInWindow), as the operator sets it";
     let checked = mesh(&["validate", &cr], None);
     assert_eq!(checked.status.code(), Some(0), "{}", text(&checked.stderr));
-    assert!(
-        text(&checked.stderr).contains(filled),
-        "{}",
-        text(&checked.stderr)
-    );
+    says(&checked, filled);
 
     let back = mesh(&["convert", "--to", "pulsar", &cr], None);
     assert_eq!(back.status.code(), Some(0), "{}", text(&back.stderr));
     let config: serde_json::Value = serde_json::from_slice(&back.stdout).unwrap();
     assert_eq!(config["className"], "org.example.windows.CountWordsInWindow");
     assert_eq!(config["windowConfig"]["windowLengthCount"], 10);
-    assert!(text(&back.stderr).contains(filled), "{}", text(&back.stderr));
+    says(&back, filled);
 
     // apply stores it filled in, so that it is accepted also where no webhook runs.
     let dir = temp_dir("window-cr");
@@ -999,10 +981,9 @@ fn a_window_function_cr_without_its_window_class_is_taken_as_the_operator_takes_
     let nameless = source.replace("  className: org.example.windows.CountWordsInWindow\n", "");
     let refused = mesh(&["validate", "-"], Some(&nameless));
     assert_eq!(refused.status.code(), Some(1));
-    assert!(
-        text(&refused.stderr).contains("spec.windowConfig: missing field `actualWindowFunctionClassName`"),
-        "{}",
-        text(&refused.stderr)
+    says(
+        &refused,
+        "spec.windowConfig: missing field `actualWindowFunctionClassName`",
     );
 }
 
@@ -1012,12 +993,9 @@ fn packages_in_the_image_are_opt_in_and_survive_reading_back() {
     let minimal = fixture("worker/minimal_worker.yml");
     let refused = mesh(&["convert", "--worker-config", &minimal, &config], None);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(
-        text(&refused.stderr).contains(
-            "error: jar: uploading package to mesh worker service is not supported yet. (If the runner image contains the file, say so with --packages-in-image, or packagesInImage: true in functionsWorkerServiceCustomConfigs.)"
-        ),
-        "{}",
-        text(&refused.stderr)
+    says(
+        &refused,
+        "error: jar: uploading package to mesh worker service is not supported yet. (If the runner image contains the file, say so with --packages-in-image, or packagesInImage: true in functionsWorkerServiceCustomConfigs.)",
     );
 
     let by_flag = mesh(
@@ -1033,7 +1011,7 @@ fn packages_in_the_image_are_opt_in_and_survive_reading_back() {
         None,
     );
     assert_eq!(by_flag.status.code(), Some(0), "{}", text(&by_flag.stderr));
-    assert!(text(&by_flag.stderr).contains("the runner image must contain it"));
+    says(&by_flag, "the runner image must contain it");
     let cr: serde_json::Value = serde_json::from_slice(&by_flag.stdout).unwrap();
     assert_eq!(cr["spec"]["java"]["jar"], "/pulsar/examples/api-examples.jar");
     assert!(cr["spec"]["java"].get("jarLocation").is_none(), "{cr}");
@@ -1056,10 +1034,9 @@ fn packages_in_the_image_are_opt_in_and_survive_reading_back() {
         None,
     );
     assert_eq!(back.status.code(), Some(0), "{}", text(&back.stderr));
-    assert!(
-        text(&back.stderr).contains("warning: spec.java.jar: `/pulsar/examples/api-examples.jar` has no package location: the runner image contains it, so converting this config again needs --packages-in-image"),
-        "{}",
-        text(&back.stderr)
+    says(
+        &back,
+        "warning: spec.java.jar: `/pulsar/examples/api-examples.jar` has no package location: the runner image contains it, so converting this config again needs --packages-in-image",
     );
     let again = mesh(
         &[

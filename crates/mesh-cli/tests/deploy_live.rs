@@ -80,7 +80,8 @@ fn rendered(kube: &Kube, folder: &str) -> String {
     yaml.replace(pdb, "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget")
 }
 
-/// The installation: `deploy/` applied, and a kubeconfig with a token of its ServiceAccount.
+/// The installation: `deploy/` applied, and a kubeconfig with a token of its ServiceAccount;
+/// mesh's namespace holds no component.
 struct Installed {
     kube: Kube,
     /// A kubeconfig as the pod has it: the API server, its CA, the ServiceAccount's token,
@@ -137,16 +138,16 @@ fn install() -> Option<(MutexGuard<'static, ()>, Installed)> {
     );
     assert_eq!(code, "200", "{role}");
     let role = serde_json::from_str(&role).unwrap();
-    Some((
-        serial,
-        Installed {
-            kube,
-            sa_kubeconfig,
-            sa_token,
-            role,
-            scratch,
-        },
-    ))
+    let installed = Installed {
+        kube,
+        sa_kubeconfig,
+        sa_token,
+        role,
+        scratch,
+    };
+    // What a run that failed half-way left.
+    installed.clean();
+    Some((serial, installed))
 }
 
 impl Installed {
@@ -432,9 +433,7 @@ fn serve_as(kubeconfig: &Path, worker: &Path, extra: &[&str]) -> (String, std::p
 }
 
 fn stop(mut child: std::process::Child) -> Option<i32> {
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
+    common::sigterm(&child);
     child.wait().unwrap().code()
 }
 
@@ -463,7 +462,6 @@ fn the_shipped_installation_runs_every_admin_flow_with_exactly_its_rbac() {
     let Some((_serial, installed)) = install() else {
         return;
     };
-    installed.clean();
     let k = &installed;
     // The token overlay, as docs/deploy.md installs it: its Secret from a key file, then the
     // overlay (server-side dry runs, the base being installed).
@@ -789,7 +787,6 @@ fn two_replicas_race_share_their_writes_and_one_drains_on_sigterm() {
     let Some((_serial, installed)) = install() else {
         return;
     };
-    installed.clean();
     let k = &installed;
     let broker = common::broker::broker();
     let worker = k.worker_config("base/functions_worker.yml", &[], &broker);
@@ -864,9 +861,7 @@ fn two_replicas_race_share_their_writes_and_one_drains_on_sigterm() {
         .collect();
     std::thread::sleep(Duration::from_millis(500));
     let signalled = Instant::now();
-    let _ = Command::new("kill")
-        .args(["-TERM", &child_a.id().to_string()])
-        .status();
+    common::sigterm(&child_a);
     while attempt(&a, "/readyz") == Seen::Answered(200) {
         assert!(signalled.elapsed() < Duration::from_secs(1));
     }

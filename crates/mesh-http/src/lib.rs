@@ -38,6 +38,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use mesh_core::convert::Context;
 use mesh_core::convert::cluster_config::ClusterUrls;
+use mesh_core::diag::Diagnostics;
 use mesh_core::worker::{Catalogue, WorkerConfig};
 use mesh_kube::{AnyStore, Store};
 
@@ -59,8 +60,8 @@ pub struct AppState {
     /// Set when shutdown begins: `/readyz` then fails while requests are still served.
     pub draining: Draining,
     /// The URLs of the Pulsar cluster ConfigMap that creates and updates make in each namespace
-    /// they write to, when the worker config gives them.
-    pub cluster_urls: Option<ClusterUrls>,
+    /// they write to, or why the worker config gives none (then none is made).
+    pub cluster_urls: Result<ClusterUrls, Diagnostics>,
 }
 
 /// Whether the server is shutting down. From the moment it is, `GET /readyz` answers 503
@@ -97,7 +98,7 @@ impl AppState {
             security,
             metrics: Metrics::default(),
             draining: Draining::default(),
-            cluster_urls: ClusterUrls::of(&worker).ok().map(|(urls, _)| urls),
+            cluster_urls: ClusterUrls::of(&worker).map(|(urls, _)| urls),
             worker,
         }
     }

@@ -118,16 +118,6 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
         Err(status) => return status,
     };
     init_logs(args.log_format);
-    if let Err(why) = mesh_core::convert::cluster_config::ClusterUrls::of(&worker) {
-        let why: Vec<String> = why
-            .errors()
-            .map(|d| format!("{}: {}", d.path, d.message))
-            .collect();
-        tracing::warn!(
-            reason = %why.join("; "),
-            "the Pulsar cluster ConfigMap the resources refer to is not created: create it yourself"
-        );
-    }
     // Store file work runs on blocking threads; a few suffice for short reads and writes, and
     // each idle one keeps its stack and allocator cache.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -168,6 +158,16 @@ pub fn run(args: &ServeArgs, err: &mut dyn Write) -> Status {
         };
         let mut state = AppState::new(worker, catalogue, store, security);
         state.cluster.clone_from(&args.cluster);
+        if let Err(why) = &state.cluster_urls {
+            let why: Vec<String> = why
+                .errors()
+                .map(|d| format!("{}: {}", d.path, d.message))
+                .collect();
+            tracing::warn!(
+                reason = %why.join("; "),
+                "the Pulsar cluster ConfigMap the resources refer to is not created: create it yourself"
+            );
+        }
         let state = Arc::new(state);
         let limits = Limits {
             body_bytes: args.max_body,

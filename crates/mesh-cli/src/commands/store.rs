@@ -92,11 +92,9 @@ pub fn apply(args: &ApplyArgs, stdin: &mut dyn Read, err: &mut dyn Write) -> Sta
         force_conflicts: args.force_conflicts,
     };
     // The cluster ConfigMaps go first, and are only made or kept up to date, never taken over.
-    let split = objects
-        .iter()
-        .position(|o| ResourceKind::from_object(o) != Some(ResourceKind::ConfigMap))
-        .unwrap_or(objects.len());
-    let config_maps: Vec<Value> = objects.drain(..split).collect();
+    let (config_maps, objects): (Vec<Value>, Vec<Value>) = objects
+        .into_iter()
+        .partition(|o| ResourceKind::from_object(o) == Some(ResourceKind::ConfigMap));
     let progress = objects.len() > 1 && std::io::stderr().is_terminal();
     with_store(&args.store, err, async |store, err| {
         let total = config_maps.len() + objects.len();

@@ -34,6 +34,15 @@ pub fn serve(
     (addr, child, lines)
 }
 
+/// Sends SIGTERM to `child` (`mesh serve`'s signal to shut down gracefully).
+pub fn sigterm(child: &std::process::Child) {
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
 pub fn http(addr: &str, request: &str) -> String {
     use std::io::Read;
     let mut stream = std::net::TcpStream::connect(addr).unwrap();

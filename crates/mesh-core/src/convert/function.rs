@@ -192,32 +192,24 @@ enum Package {
 /// service accepts only Pulsar packages: `function://`, `sink://`, `source://`), else, when
 /// packages are in the image, the local path there.
 fn package(c: &FunctionConfig, ctx: &Context<'_>, custom: &CustomConfig, d: &mut Diagnostics) -> Package {
-    let local = [("jar", &c.jar), ("py", &c.py), ("go", &c.go)]
+    let Some((field, value)) = [("jar", &c.jar), ("py", &c.py), ("go", &c.go)]
         .into_iter()
         .find_map(|(f, v)| non_empty(v.as_ref()).map(|v| (f, v)))
-        .filter(|(_, v)| !v.contains("://"));
-    let no_url = ctx.package_url.is_none_or(str::is_empty);
-    if let (Some((field, path)), true) = (local, no_url)
-        && (ctx.packages_in_image || custom.packages_in_image())
-    {
+    else {
+        return Package::Url(None);
+    };
+    let given = ctx.package_url.filter(|u| !u.is_empty());
+    let local = given.is_none() && !value.contains("://");
+    if local && (ctx.packages_in_image || custom.packages_in_image()) {
         d.warning(
             field,
-            format!("`{path}` is a local path and no package URL is given: the runner image must contain it (packages in image)"),
+            format!("`{value}` is a local path and no package URL is given: the runner image must contain it (packages in image)"),
         );
-        return Package::InImage(path.trim().to_owned());
+        return Package::InImage(value.trim().to_owned());
     }
-    Package::Url(package_url(c, ctx, d))
-}
-
-/// The package URL: the explicit one, else the `jar`/`py`/`go` value when it is a URL.
-fn package_url(c: &FunctionConfig, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<String> {
-    let (field, value) = [("jar", &c.jar), ("py", &c.py), ("go", &c.go)]
-        .into_iter()
-        .find_map(|(f, v)| non_empty(v.as_ref()).map(|v| (f, v)))?;
-    let looks_like_url = value.contains("://");
-    let (path, url) = match ctx.package_url.filter(|u| !u.is_empty()) {
+    let (path, url) = match given {
         Some(u) => ("packageUrl", u),
-        None if looks_like_url => (field, value),
+        None if !local => (field, value),
         None => {
             d.error(
                 field,
@@ -229,7 +221,7 @@ fn package_url(c: &FunctionConfig, ctx: &Context<'_>, d: &mut Diagnostics) -> Op
                     "`{value}` is a local file: upload it as a Pulsar package and give its function:// URL"
                 ),
             );
-            return None;
+            return Package::Url(None);
         }
     };
     if !runtime::has_package_type_prefix(url) {
@@ -237,9 +229,9 @@ fn package_url(c: &FunctionConfig, ctx: &Context<'_>, d: &mut Diagnostics) -> Op
             path,
             "Function Package url is not valid. supported url (function/sink/source)",
         );
-        return None;
+        return Package::Url(None);
     }
-    Some(url.to_owned())
+    Package::Url(Some(url.to_owned()))
 }
 
 fn input(c: &FunctionConfig, cro: &CustomRuntimeOptions, d: &mut Diagnostics) -> InputConf {

@@ -220,7 +220,7 @@ async fn write(
 /// when the worker config gives its URLs: created when missing, never one mesh did not make
 /// ([`components::ensure_cluster_config`]).
 async fn cluster_config(state: &AppState, objects: &[Value]) -> Result<(), ApiError> {
-    let (Some(urls), Some(resource)) = (&state.cluster_urls, objects.first()) else {
+    let (Ok(urls), Some(resource)) = (&state.cluster_urls, objects.first()) else {
         return Ok(());
     };
     for at in convert::cluster_config::references(resource) {

@@ -22,15 +22,21 @@ pub fn function(cr: &Function, ctx: &Context<'_>) -> ReverseOutcome<FunctionConf
     let id = identity::identity(&cr.metadata, spec, &mut d);
     let custom = ctx.worker.custom();
     let (mut jar, mut py, mut go, mut runtime, mut log) = (None, None, None, None, None::<&RuntimeLogConfig>);
+    // The field whose package has no location, when the runtime's has none.
+    let missing = |location: &Option<String>, field| non_empty(location.as_ref()).is_none().then_some(field);
+    let mut in_image = None;
     if let Some(j) = &spec.java {
+        in_image = missing(&j.jar_location, "spec.java.jar");
         jar = non_empty(j.jar_location.as_ref()).or(non_empty(Some(&j.jar)));
         runtime = Some(Runtime::Java);
         log = j.log.as_ref();
     } else if let Some(p) = &spec.python {
+        in_image = missing(&p.py_location, "spec.python.py");
         py = non_empty(p.py_location.as_ref()).or(non_empty(Some(&p.py)));
         runtime = Some(Runtime::Python);
         log = p.log.as_ref();
     } else if let Some(g) = &spec.golang {
+        in_image = missing(&g.go_location, "spec.golang.go");
         go = non_empty(g.go_location.as_ref()).or(non_empty(Some(&g.go)));
         runtime = Some(Runtime::Go);
         log = g.log.as_ref();
@@ -43,16 +49,7 @@ pub fn function(cr: &Function, ctx: &Context<'_>) -> ReverseOutcome<FunctionConf
         d.warning("spec", "the function has no runtime (java, python or golang)");
     }
     // A package without a location is the file the runner image has.
-    let in_image = [
-        spec.java.as_ref().map(|j| (&j.jar_location, "spec.java.jar")),
-        spec.python.as_ref().map(|p| (&p.py_location, "spec.python.py")),
-        spec.golang.as_ref().map(|g| (&g.go_location, "spec.golang.go")),
-    ]
-    .into_iter()
-    .flatten()
-    .next()
-    .filter(|(location, _)| non_empty(location.as_ref()).is_none());
-    if let (Some((_, path)), Some(file)) = (in_image, jar.or(py).or(go)) {
+    if let (Some(path), Some(file)) = (in_image, jar.or(py).or(go)) {
         d.warning(
             path,
             format!("`{file}` has no package location: the runner image contains it, so converting this config again needs --packages-in-image (or packagesInImage: true)"),
