@@ -26,6 +26,7 @@ pub mod document;
 pub mod identity;
 mod kind;
 pub mod lifecycle;
+pub mod native;
 pub mod pipeline;
 pub mod pulsar;
 pub mod quantity;

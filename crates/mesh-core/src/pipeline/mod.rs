@@ -277,7 +277,11 @@ impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
             | Object::Sink(_)
             | Object::FunctionMesh(_)
             | Object::Given(_) => object.to_value().map(|v| references(&v)).unwrap_or_default(),
-            Object::Secret(_) | Object::ConfigMap(_) | Object::Config(_) => Vec::new(),
+            Object::Secret(_)
+            | Object::ConfigMap(_)
+            | Object::Service(_)
+            | Object::StatefulSet(_)
+            | Object::Config(_) => Vec::new(),
         };
         let wanted: Vec<Reference> = references
             .into_iter()

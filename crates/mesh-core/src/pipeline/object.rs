@@ -1,7 +1,8 @@
 //! What the pipeline produces, typed: the CRs, their Secrets, configs read back, and resources
 //! passed through as given.
 
-use k8s_openapi::api::core::v1::{ConfigMap, Secret};
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{ConfigMap, Secret, Service};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -23,6 +24,10 @@ pub enum Object {
     Secret(Box<Secret>),
     /// The Pulsar cluster ConfigMap CRs refer to (`--cluster-config`).
     ConfigMap(Box<ConfigMap>),
+    /// The headless Service of Pulsar's Kubernetes runtime (`--to statefulset`).
+    Service(Box<Service>),
+    /// The StatefulSet of Pulsar's Kubernetes runtime (`--to statefulset`).
+    StatefulSet(Box<StatefulSet>),
     /// A Pulsar config (a CR read back).
     Config(Component),
     /// A document passed on as it was given (a resource `mesh apply` admits).
@@ -56,6 +61,8 @@ impl Serialize for Object {
             Self::FunctionMesh(o) => o.serialize(s),
             Self::Secret(o) => o.serialize(s),
             Self::ConfigMap(o) => o.serialize(s),
+            Self::Service(o) => o.serialize(s),
+            Self::StatefulSet(o) => o.serialize(s),
             Self::Config(c) => crate::convert::each_kind!(c, c: _C => c.serialize(s)),
             Self::Given(v) => v.serialize(s),
         }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use schemars::JsonSchema;
+use schemars::{JsonSchema, json_schema};
 use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostics;
@@ -82,9 +82,9 @@ pub struct FactoryConfig {
     /// Instance control port (default 9093).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grpc_port: Option<i32>,
-    /// Prometheus port (default 9094).
+    /// Prometheus port (default 9094); an empty value disables metrics.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub metrics_port: Option<i32>,
+    pub metrics_port: Option<MetricsPort>,
     /// NAR extraction directory.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nar_extraction_directory: Option<String>,
@@ -102,5 +102,90 @@ pub struct FactoryConfig {
 impl UnknownFields for FactoryConfig {
     fn unknown_fields(&self, path: &str, out: &mut Diagnostics) {
         warn_unknown(&self.unknown, path, out);
+    }
+}
+
+/// `metricsPort`: a port, or the empty string, which disables Prometheus metrics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetricsPort {
+    /// Metrics on this port.
+    Port(i32),
+    /// No metrics (`metricsPort: ""`).
+    Disabled,
+}
+
+impl Serialize for MetricsPort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Port(p) => s.serialize_i32(*p),
+            Self::Disabled => s.serialize_str(""),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for MetricsPort {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = MetricsPort;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a port number, or an empty string to disable metrics")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<MetricsPort, E> {
+                i32::try_from(v)
+                    .map(MetricsPort::Port)
+                    .map_err(|_| E::custom(format!("{v} is not a port")))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<MetricsPort, E> {
+                i32::try_from(v)
+                    .map(MetricsPort::Port)
+                    .map_err(|_| E::custom(format!("{v} is not a port")))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<MetricsPort, E> {
+                let t = v.trim();
+                if t.is_empty() {
+                    return Ok(MetricsPort::Disabled);
+                }
+                t.parse()
+                    .map(MetricsPort::Port)
+                    .map_err(|_| E::custom(format!("`{v}` is not a port")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for MetricsPort {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "MetricsPort".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        json_schema!({
+            "description": "A port number, or an empty string to disable metrics.",
+            "anyOf": [{"type": "integer"}, {"type": "string", "maxLength": 0}]
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_port_reads_numbers_and_empty() {
+        let read =
+            |t: &str| crate::document::parse_one::<FactoryConfig>(t.as_bytes()).map(|f| f.metrics_port);
+        assert_eq!(
+            read("metricsPort: 12345").unwrap(),
+            Some(MetricsPort::Port(12345))
+        );
+        assert_eq!(read("metricsPort: ''").unwrap(), Some(MetricsPort::Disabled));
+        assert_eq!(
+            read(r#"{"metricsPort": "9094"}"#).unwrap(),
+            Some(MetricsPort::Port(9094))
+        );
+        let e = read("metricsPort: many").unwrap_err();
+        assert_eq!(e.iter().next().unwrap().path, "metricsPort");
+        assert!(read("metricsPort: 99999999999").is_err());
     }
 }

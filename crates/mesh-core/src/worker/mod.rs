@@ -9,7 +9,7 @@ pub mod security;
 
 pub use connectors::{BYTES_TYPE_CLASS, Catalogue, ConnectorDefinition};
 pub use custom::{CustomConfig, OwnerReferenceConfig};
-pub use factory::FactoryConfig;
+pub use factory::{FactoryConfig, MetricsPort};
 pub use runtime_options::{CustomRuntimeOptions, HpaSpec, VpaContainerPolicy, VpaSpec, VpaUpdatePolicy};
 
 use std::collections::BTreeMap;
@@ -144,6 +144,21 @@ pub struct WorkerConfig {
     /// The customizer's config (same schema as `customRuntimeOptions`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime_customizer_config: Option<BTreeMap<String, Value>>,
+    /// Secrets provider configurator class (Pulsar's Kubernetes runtime).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secrets_provider_configurator_class_name: Option<String>,
+    /// Function auth provider class (Pulsar's Kubernetes runtime).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function_auth_provider_class_name: Option<String>,
+    /// JVM arguments added to every Java instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_java_runtime_arguments: Option<Vec<String>>,
+    /// Pending async requests per Java instance (default 1000).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_pending_async_requests: Option<i32>,
+    /// Whether Java functions get an admin client (`--web_serviceurl`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expose_admin_client_enabled: Option<bool>,
     /// The worker-service NAR the broker loads.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub functions_worker_service_nar_package: Option<String>,
