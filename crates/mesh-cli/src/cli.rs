@@ -92,7 +92,8 @@ pub struct ConvertArgs {
     /// The kind of the input configs; detected from their keys when omitted.
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
-    /// The direction: Pulsar config to Function Mesh resource, or back.
+    /// The direction: Pulsar config to Function Mesh resource, or back; or Pulsar config to the
+    /// StatefulSet and Service of Pulsar's Kubernetes runtime.
     #[arg(long, value_enum, default_value_t = Target::Mesh)]
     pub to: Target,
     /// A `functions_worker.yml`; without it the worker service's defaults apply.
@@ -292,7 +293,7 @@ impl ConvertArgs {
     /// The output format: the one asked for, else YAML for resources and JSON for Pulsar configs.
     pub fn format(&self) -> Format {
         self.output.unwrap_or(match self.to {
-            Target::Mesh => Format::Yaml,
+            Target::Mesh | Target::Statefulset => Format::Yaml,
             Target::Pulsar => Format::Json,
         })
     }
@@ -335,4 +336,7 @@ pub enum Target {
     Mesh,
     /// Function Mesh resource (`Function`, `Source`, `Sink`, `FunctionMesh`) -> Pulsar config.
     Pulsar,
+    /// Pulsar config -> the Service + StatefulSet (+ token Secret) of Pulsar's own Kubernetes
+    /// runtime, no operator needed.
+    Statefulset,
 }

@@ -4,7 +4,9 @@
 use std::io::{Read, Write};
 
 use mesh_core::convert::Context;
-use mesh_core::pipeline::{At, Collect, Discard, Located, Options, Pipeline, Renderer, Task};
+use mesh_core::pipeline::{
+    At, Collect, Discard, Located, Options, Pipeline, Renderer, Target as PipelineTarget, Task,
+};
 
 use super::context::{self, Labelled, print};
 use super::{Status, report};
@@ -78,6 +80,13 @@ pub fn produce<C: Collect>(
         &mut diags,
     )
     .inspect_err(|_| print(err, &diags, true))?;
+    if args.to == Target::Statefulset && (args.bundle.is_some() || args.cluster_config) {
+        let _ = writeln!(
+            err,
+            "error: --bundle and --cluster-config make Function Mesh resources; --to statefulset makes Pulsar's runtime objects"
+        );
+        return Err(Status::Usage);
+    }
     if args.to == Target::Pulsar && (args.bundle.is_some() || args.kind.is_some()) {
         let _ = writeln!(
             err,
@@ -100,15 +109,19 @@ pub fn produce<C: Collect>(
     };
     let task = match (args.to, mode) {
         (Target::Pulsar, _) => Task::Reverse,
-        (Target::Mesh, Mode::Convert) => Task::Convert,
-        (Target::Mesh, Mode::Validate) => Task::Validate,
-        (Target::Mesh, Mode::Apply) => Task::Admit,
+        (Target::Mesh | Target::Statefulset, Mode::Convert) => Task::Convert,
+        (Target::Mesh | Target::Statefulset, Mode::Validate) => Task::Validate,
+        (Target::Mesh | Target::Statefulset, Mode::Apply) => Task::Admit,
     };
     let options = Options {
         task,
         kind: args.kind.map(Into::into),
         bundle: args.bundle.clone(),
         cluster_config: args.cluster_config,
+        target: match args.to {
+            Target::Statefulset => PipelineTarget::StatefulSet,
+            Target::Mesh | Target::Pulsar => PipelineTarget::Mesh,
+        },
     };
     let mut run = Pipeline::new(options, &ctx, out);
     for i in &inputs {

@@ -63,6 +63,13 @@ fn with_store(
 
 /// `mesh apply`.
 pub fn apply(args: &ApplyArgs, stdin: &mut dyn Read, err: &mut dyn Write) -> Status {
+    if args.convert.to == Target::Statefulset {
+        let _ = writeln!(
+            err,
+            "error: apply keeps Function Mesh resources in its store; --to statefulset is for convert and validate (the store does not hold StatefulSets yet)"
+        );
+        return Status::Usage;
+    }
     if args.convert.to == Target::Pulsar {
         let _ = writeln!(
             err,

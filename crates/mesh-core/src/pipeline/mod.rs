@@ -69,6 +69,18 @@ pub struct Options {
     /// Also produce the Pulsar cluster ConfigMap each resource refers to, once per namespace
     /// and name, before the first resource that needs it (`--cluster-config`).
     pub cluster_config: bool,
+    /// What Pulsar configs become.
+    pub target: Target,
+}
+
+/// What Pulsar configs become.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Target {
+    /// Function Mesh resources (the operator runs them).
+    #[default]
+    Mesh,
+    /// The Service, StatefulSet and Secret of Pulsar's own Kubernetes runtime ([`crate::native`]).
+    StatefulSet,
 }
 
 impl Options {
@@ -79,6 +91,7 @@ impl Options {
             kind: None,
             bundle: None,
             cluster_config: false,
+            target: Target::Mesh,
         }
     }
 }
@@ -342,6 +355,10 @@ impl<'c, 'w, C: Collect> Pipeline<'c, 'w, C> {
             Ok(c) => c,
             Err(d) => return self.report(Some(at), d),
         };
+        if self.options.target == Target::StatefulSet {
+            let r = crate::native::produce(component, self.ctx);
+            return self.produced(at, r);
+        }
         if self.options.bundle.is_some() {
             self.members.push((at, component));
             return;
