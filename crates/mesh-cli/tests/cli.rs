@@ -1054,3 +1054,72 @@ fn packages_in_the_image_are_opt_in_and_survive_reading_back() {
     let again: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(again["spec"], cr["spec"]);
 }
+
+#[test]
+fn to_statefulset_makes_pulsars_runtime_objects_and_reads_them_back() {
+    let worker = fixture("worker/kubernetes_runtime_worker.yml");
+    let connectors = fixture("worker/connectors.yaml");
+    let out = mesh(
+        &[
+            "convert",
+            "--to",
+            "statefulset",
+            "--worker-config",
+            &worker,
+            "--connectors",
+            &connectors,
+            &fixture("function/java-exclamation.yaml"),
+            &fixture("sink/elastic-builtin.yaml"),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let yaml = text(&out.stdout);
+    assert_eq!(yaml.matches("kind: StatefulSet").count(), 2);
+    assert_eq!(yaml.matches("kind: Service").count(), 2);
+    let back = mesh(&["convert", "--to", "pulsar", "-"], Some(&yaml));
+    assert!(back.status.success(), "{}", text(&back.stderr));
+    let list: serde_json::Value = serde_json::from_slice(&back.stdout).unwrap();
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items[0]["name"], "exclamation");
+    assert_eq!(items[0]["jar"], "function://public/default/exclamation@1.0.0");
+    assert_eq!(items[1]["archive"], "builtin://elastic_search");
+    // validate checks without printing; bundles and the cluster ConfigMap are CR features.
+    let v = mesh(
+        &[
+            "validate",
+            "--to",
+            "statefulset",
+            "--worker-config",
+            &worker,
+            &fixture("function/java-exclamation.yaml"),
+        ],
+        None,
+    );
+    assert!(v.status.success() && v.stdout.is_empty());
+    let bad = mesh(
+        &[
+            "convert",
+            "--to",
+            "statefulset",
+            "--bundle",
+            "b",
+            &fixture("function/java-exclamation.yaml"),
+        ],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    // Without the broker URLs the pods need, nothing is made, and the keys are named.
+    let none = mesh(
+        &[
+            "convert",
+            "--to",
+            "statefulset",
+            &fixture("function/java-exclamation.yaml"),
+        ],
+        None,
+    );
+    assert_eq!(none.status.code(), Some(1));
+    says(&none, "pulsarServiceUrl");
+    says(&none, "pulsarWebServiceUrl");
+}

@@ -39,6 +39,39 @@ fn check(kind: &str, path: &std::path::Path) {
     let result = pipeline::read(&docs.remove(0), fixtures::kind_of(&rel))
         .and_then(|c| mesh_core::native::produce(c, &ctx));
     if let Ok(r) = &result {
+        // Read back from the StatefulSet, the config makes the same objects again.
+        let sts = r.objects.iter().find_map(|o| match o {
+            mesh_core::pipeline::Object::StatefulSet(s) => Some(s),
+            _ => None,
+        });
+        let back = mesh_core::native::reverse::stateful_set(sts.unwrap()).unwrap();
+        let again = mesh_core::native::produce(back.config.clone(), &ctx).unwrap_or_else(|d| {
+            panic!(
+                "{rel}: the config read back does not convert:\n{d}\n{:?}",
+                back.config
+            )
+        });
+        let yaml = |objects: &[mesh_core::pipeline::Object]| -> Vec<String> {
+            objects
+                .iter()
+                .map(|o| mesh_core::yaml::to_string(o).unwrap())
+                .collect()
+        };
+        let (first, second) = (yaml(&r.objects), yaml(&again.objects));
+        for (a, b) in first.iter().zip(&second) {
+            let diff: Vec<String> = a
+                .lines()
+                .zip(b.lines())
+                .filter(|(x, y)| x != y)
+                .map(|(x, y)| format!("- {x}\n+ {y}"))
+                .collect();
+            assert!(
+                diff.is_empty(),
+                "{rel}: config -> StatefulSet -> config -> StatefulSet changed:\n{}",
+                diff.join("\n")
+            );
+        }
+        assert_eq!(first, second, "{rel}");
         // Every object names its kind, and the StatefulSet's selector selects its own pods.
         for o in &r.objects {
             let v = o.to_value().unwrap();

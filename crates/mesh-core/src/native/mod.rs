@@ -24,6 +24,7 @@ pub mod customizer;
 pub mod details;
 mod manifest;
 pub mod naming;
+pub mod reverse;
 pub mod settings;
 #[cfg(test)]
 mod upstream_tests;

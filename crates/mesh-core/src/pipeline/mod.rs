@@ -557,6 +557,9 @@ pub fn reverse(doc: &RawDocument, ctx: &Context<'_>) -> Result<convert::Produced
         warnings: Diagnostics::new(),
     };
     let mut errors = Diagnostics::new();
+    if let Some(native) = native_reverse(doc, &mut out) {
+        return native.map(|()| out);
+    }
     match detect_document(doc) {
         Ok(DocumentKind::Resource(kind)) => for_kind!(kind, C => {
             let (resource, _, filled) =
@@ -585,4 +588,37 @@ pub fn reverse(doc: &RawDocument, ctx: &Context<'_>) -> Result<convert::Produced
         return Err(errors);
     }
     Ok(out)
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TypeMeta {
+    api_version: Option<String>,
+    kind: Option<String>,
+    #[serde(default)]
+    metadata: Option<ObjectMeta>,
+}
+
+/// `--to pulsar` of the objects of Pulsar's Kubernetes runtime: a StatefulSet is read back as
+/// its config; the Service and Secret beside it (made by mesh, or carrying Pulsar's
+/// `component` label) add nothing and are passed over. `None`: not such an object.
+fn native_reverse(doc: &RawDocument, out: &mut convert::Produced) -> Option<Result<(), Diagnostics>> {
+    let meta = doc.peek::<TypeMeta>()?;
+    match (meta.api_version.as_deref()?, meta.kind.as_deref()?) {
+        ("apps/v1", "StatefulSet") => Some(
+            doc.typed::<k8s_openapi::api::apps::v1::StatefulSet>()
+                .and_then(|s| crate::native::reverse::stateful_set(&s))
+                .map(|r| {
+                    out.objects.push(Object::Config(r.config));
+                    out.warnings.extend(r.warnings);
+                }),
+        ),
+        ("v1", "Service" | "Secret") => {
+            let labels = meta.metadata.and_then(|m| m.labels).unwrap_or_default();
+            let (key, value) = crate::convert::cluster_config::MANAGED_BY;
+            let ours = labels.get(key).is_some_and(|v| v == value) || labels.contains_key("component");
+            ours.then_some(Ok(()))
+        }
+        _ => None,
+    }
 }

@@ -162,7 +162,7 @@ impl JsonSchema for MetricsPort {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         json_schema!({
             "description": "A port number, or an empty string to disable metrics.",
-            "anyOf": [{"type": "integer"}, {"type": "string", "maxLength": 0}]
+            "anyOf": [{"type": "integer", "minimum": 1, "maximum": 65535}, {"type": "string", "enum": [""]}]
         })
     }
 }
