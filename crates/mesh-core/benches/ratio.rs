@@ -4,7 +4,7 @@
 //! rounds is what we report, beside the fastest block of each (the least disturbed).
 //!
 //! Last, the function's conversion step alone (`convert::function` on a parsed config, no JSON or
-//! YAML), as conversions per second on one core.
+//! YAML), as conversions per second on one core, and the same for `native::convert`.
 //!
 //! Run with `cargo bench -p mesh-core --bench ratio [-- ROUNDS]` (default 200 rounds).
 
@@ -100,6 +100,27 @@ fn main() {
     let step_min = step.iter().copied().fold(f64::INFINITY, f64::min);
     println!(
         "function conversion step alone: {} min, {} median, {:.0} conversions/s",
+        micros(step_min),
+        micros(median(step)),
+        1.0 / step_min
+    );
+
+    let native = cases::native_context();
+    let step: Vec<f64> = (0..rounds)
+        .map(|_| {
+            let copies: Vec<_> = (0..BLOCK)
+                .map(|_| mesh_core::convert::Component::from(config.clone()))
+                .collect();
+            let start = Instant::now();
+            for c in copies {
+                black_box(mesh_core::native::convert(c, &native).unwrap());
+            }
+            start.elapsed().as_secs_f64() / f64::from(BLOCK)
+        })
+        .collect();
+    let step_min = step.iter().copied().fold(f64::INFINITY, f64::min);
+    println!(
+        "function as a StatefulSet, conversion step alone: {} min, {} median, {:.0} conversions/s",
         micros(step_min),
         micros(median(step)),
         1.0 / step_min

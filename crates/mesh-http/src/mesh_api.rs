@@ -23,6 +23,8 @@ pub(crate) struct ConvertQuery {
     package_url: Option<String>,
     package_file_name: Option<String>,
     cluster: Option<String>,
+    /// `mesh` (Function Mesh resources, the default) or `statefulset` (Pulsar's own runtime).
+    to: Option<String>,
 }
 
 pub(crate) fn kind(name: &str) -> Result<Kind, ApiError> {
@@ -85,7 +87,15 @@ fn convert_body(
         cluster: q.cluster.as_deref(),
         ..state.context()
     };
-    let produced = component.convert(&ctx);
+    let produced = match q.to.as_deref() {
+        None | Some("mesh") => component.convert(&ctx),
+        Some("statefulset") => mesh_core::native::produce(component, &ctx),
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!(
+                "to={other} is not a target: mesh or statefulset"
+            )));
+        }
+    };
     state.metrics.conversion(kind, produced.is_ok());
     produced.map_err(ApiError::Rejected)
 }

@@ -118,3 +118,24 @@ async fn serves_the_crds() {
     let v: Value = serde_json::from_str(&b).unwrap();
     assert_eq!(v["items"].as_array().unwrap().len(), 4);
 }
+
+#[tokio::test]
+async fn converts_to_pulsars_runtime_objects_on_request() {
+    // The test worker config asks Pulsar's runtime to read overrides from a ConfigMap, which mesh
+    // cannot honour: refused, the key named. (`--to statefulset` conversions that succeed are
+    // in mesh-core's `native_fixtures.rs` and the CLI's tests.)
+    let (s, _, b) = call(post("/mesh/v1/convert/function?to=statefulset", FUNCTION)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    let v: Value = serde_json::from_str(&b).unwrap();
+    assert_eq!(
+        v["diagnostics"][0]["path"],
+        "functionRuntimeFactoryConfigs.changeConfigMap"
+    );
+    let (s, _, b) = call(post("/mesh/v1/validate/function?to=statefulset", FUNCTION)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    let (s, _, b) = call(post("/mesh/v1/convert/function?to=mesh", FUNCTION)).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, _, b) = call(post("/mesh/v1/convert/function?to=deployment", FUNCTION)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(b.contains("to=deployment is not a target"), "{b}");
+}

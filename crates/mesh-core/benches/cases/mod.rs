@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use mesh_core::convert::Context;
-use mesh_core::pipeline::{Format, Options, Pipeline, Renderer, Task};
+use mesh_core::pipeline::{Format, Options, Pipeline, Renderer, Target, Task};
 use mesh_core::worker::{Catalogue, WorkerConfig};
 use serde_json::Value;
 
@@ -34,19 +34,37 @@ pub fn context() -> Context<'static> {
     }
 }
 
+/// A worker that runs Pulsar's own Kubernetes runtime (`--to statefulset`), for the whole run.
+pub fn native_context() -> Context<'static> {
+    let worker: &'static WorkerConfig = Box::leak(Box::new(
+        mesh_core::document::parse_one(&fixture("worker/kubernetes_runtime_worker.yml"))
+            .expect("worker fixture"),
+    ));
+    let base = context();
+    Context { worker, ..base }
+}
+
 /// One benchmarked document.
 pub struct Case {
     /// Its benchmark name.
     pub name: &'static str,
     /// The config as compact JSON.
     pub input: String,
-    /// Its converted CR as a `Value`, for the floor.
-    pub output: Value,
+    /// Its converted objects as `Value`s, for the floor.
+    pub output: Vec<Value>,
+    /// What the config becomes.
+    pub target: Target,
+    /// The context of this case, when it is not the shared one.
+    pub ctx: Option<Context<'static>>,
 }
 
 /// The production path: one input through the pipeline, YAML out.
-pub fn pipeline(input: &[u8], ctx: &Context<'_>) -> String {
-    let mut run = Pipeline::new(Options::new(Task::Convert), ctx, Renderer::new(Format::Yaml));
+pub fn pipeline(input: &[u8], ctx: &Context<'_>, target: Target) -> String {
+    let options = Options {
+        target,
+        ..Options::new(Task::Convert)
+    };
+    let mut run = Pipeline::new(options, ctx, Renderer::new(Format::Yaml));
     run.feed(input);
     let report = run.finish();
     assert!(!report.has_errors(), "{:?}", report.diagnostics);
@@ -56,31 +74,57 @@ pub fn pipeline(input: &[u8], ctx: &Context<'_>) -> String {
 impl Case {
     /// Tell the kind, parse, convert, write YAML.
     pub fn run(&self, ctx: &Context<'_>) -> String {
-        pipeline(std::hint::black_box(self.input.as_bytes()), ctx)
+        pipeline(
+            std::hint::black_box(self.input.as_bytes()),
+            self.ctx.as_ref().unwrap_or(ctx),
+            self.target,
+        )
     }
 
     /// The floor for the same documents.
     pub fn floor(&self) -> String {
         let v: Value = serde_json::from_str(std::hint::black_box(&self.input)).expect("JSON");
         std::hint::black_box(v);
-        mesh_core::yaml::to_string(std::hint::black_box(&self.output)).expect("YAML")
+        let mut out = String::new();
+        for (i, o) in self.output.iter().enumerate() {
+            if i > 0 {
+                out.push_str("---\n");
+            }
+            out.push_str(&mesh_core::yaml::to_string(std::hint::black_box(o)).expect("YAML"));
+        }
+        out
     }
 }
 
-/// A typical function, a built-in sink and a batch source.
+/// A typical function, a built-in sink and a batch source as CRs; the function and the sink as
+/// the StatefulSet and Service of Pulsar's runtime.
 pub fn cases(ctx: &Context<'_>) -> Vec<Case> {
+    let native = native_context();
     [
-        ("function", "function/java-exclamation.yaml"),
-        ("builtin sink", "sink/elastic-builtin.yaml"),
-        ("batch source", "source/batch-files.yaml"),
+        ("function", "function/java-exclamation.yaml", Target::Mesh),
+        ("builtin sink", "sink/elastic-builtin.yaml", Target::Mesh),
+        ("batch source", "source/batch-files.yaml", Target::Mesh),
+        (
+            "function sts",
+            "function/java-exclamation.yaml",
+            Target::StatefulSet,
+        ),
+        ("sink sts", "sink/elastic-builtin.yaml", Target::StatefulSet),
     ]
     .into_iter()
-    .map(|(name, file)| {
+    .map(|(name, file, target)| {
         let v: Value = mesh_core::document::parse_one(&fixture(file)).expect("fixture parses");
         let input = serde_json::to_string(&v).expect("JSON");
-        let yaml = pipeline(input.as_bytes(), ctx);
-        let output = mesh_core::document::parse_one(yaml.as_bytes()).expect("written YAML reads back");
-        Case { name, input, output }
+        let own = (target == Target::StatefulSet).then_some(native);
+        let yaml = pipeline(input.as_bytes(), own.as_ref().unwrap_or(ctx), target);
+        let output = mesh_core::document::parse_documents(yaml.as_bytes()).expect("written YAML reads back");
+        Case {
+            name,
+            input,
+            output,
+            target,
+            ctx: own,
+        }
     })
     .collect()
 }

@@ -31,28 +31,56 @@ fn sh(s: impl Into<String>) -> Word {
     Word::Sh(s.into())
 }
 
+fn safe(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    b'_' | b'-' | b'.' | b'/' | b':' | b'=' | b',' | b'@' | b'%' | b'+'
+                )
+        })
+}
+
+/// Appends `s` to `out` as one shell word: bare when it holds only safe characters, else in
+/// single quotes (a `'` inside written `'\''`).
+fn push_quoted(out: &mut String, s: &str) {
+    if safe(s) {
+        out.push_str(s);
+        return;
+    }
+    out.push('\'');
+    let mut rest = s;
+    while let Some(at) = rest.find('\'') {
+        out.push_str(&rest[..at]);
+        out.push_str(r"'\''");
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out.push('\'');
+}
+
 /// `s` as one shell word: bare when it holds only safe characters, else in single quotes.
 pub fn quote(s: &str) -> String {
-    let safe = !s.is_empty()
-        && s.chars().all(|c| {
-            c.is_ascii_alphanumeric()
-                || matches!(c, '_' | '-' | '.' | '/' | ':' | '=' | ',' | '@' | '%' | '+')
-        });
-    if safe {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
+    let mut out = String::with_capacity(s.len() + 2);
+    push_quoted(&mut out, s);
+    out
 }
 
 fn render(words: &[Word]) -> String {
-    let mut out = String::new();
+    let len: usize = words
+        .iter()
+        .map(|w| match w {
+            Word::Lit(s) | Word::Sh(s) => s.len() + 3,
+        })
+        .sum();
+    let mut out = String::with_capacity(len + len / 16);
     for w in words {
         if !out.is_empty() {
             out.push(' ');
         }
         match w {
-            Word::Lit(s) => out.push_str(&quote(s)),
+            Word::Lit(s) => push_quoted(&mut out, s),
             Word::Sh(s) => out.push_str(s),
         }
     }
@@ -90,15 +118,20 @@ pub(crate) struct Instance<'a> {
 /// The id Pulsar gives an instance is random; mesh derives a UUID-shaped one from the
 /// component's `tenant/namespace/name`, so the same config always yields the same objects.
 pub fn function_id(details: &FunctionDetails) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let b = sha1_smol::Sha1::from(details.fqfn()).digest().bytes();
     let mut b: [u8; 16] = std::array::from_fn(|i| b[i]);
     b[6] = (b[6] & 0x0f) | 0x50;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let hex = b.iter().fold(String::with_capacity(32), |mut s, x| {
-        use std::fmt::Write;
-        let _ = write!(s, "{x:02x}");
-        s
-    });
+    let hex: String = b
+        .iter()
+        .flat_map(|x| {
+            [
+                char::from(HEX[usize::from(x >> 4)]),
+                char::from(HEX[usize::from(x & 15)]),
+            ]
+        })
+        .collect();
     format!(
         "{}-{}-{}-{}-{}",
         &hex[0..8],
@@ -472,7 +505,8 @@ fn go(i: &Instance<'_>) -> Vec<Word> {
 }
 
 fn quote_always(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
+    let q = quote(s);
+    if q.starts_with('\'') { q } else { format!("'{q}'") }
 }
 
 /// The words of the instance alone (`getProcessArgs`): what follows the download and shard id.

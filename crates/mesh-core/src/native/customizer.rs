@@ -98,6 +98,10 @@ impl RuntimeOpts {
     /// Reads the worker's `runtimeCustomizerConfig`; problems are errors under `path`.
     pub fn from_worker(config: &BTreeMap<String, Value>, path: &str) -> Result<RuntimeOpts, Diagnostics> {
         let value = Value::Object(config.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+        // The fast read; the slow one only to say where every problem is.
+        if let Ok(o) = serde_json::from_value(value.clone()) {
+            return Ok(o);
+        }
         crate::document::from_value(value).map_err(|e| e.into_iter().map(|d| under(path, d)).collect())
     }
 
@@ -107,6 +111,9 @@ impl RuntimeOpts {
         let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
             return Ok(RuntimeOpts::default());
         };
+        if let Ok(o) = serde_json::from_str::<RuntimeOpts>(text) {
+            return Ok(o);
+        }
         let value: Value = serde_json::from_str(text).map_err(|e| {
             Diagnostics::from_iter([Diagnostic::error(
                 path,
