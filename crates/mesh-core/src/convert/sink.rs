@@ -19,23 +19,7 @@ pub fn sink(config: SinkConfig, ctx: &Context<'_>) -> Outcome<Sink> {
     let mut c = config.into_inferred();
     d.extend(validate::pulsar::sink(&c));
     resources::check_resource_bounds(ctx, c.resources.as_ref(), &mut d);
-    let transform = [
-        ("transformFunction", &c.transform_function),
-        ("transformFunctionClassName", &c.transform_function_class_name),
-        ("transformFunctionConfig", &c.transform_function_config),
-    ];
-    if let Some((field, _)) = transform.iter().find(|(_, v)| non_empty(v.as_ref()).is_some()) {
-        d.error(
-            *field,
-            "transform functions are not supported by Function Mesh sinks",
-        );
-    }
-    if c.topic_to_schema_properties.is_some() {
-        d.warning(
-            "topicToSchemaProperties",
-            "ignored, as Pulsar ignores it: use inputSpecs.<topic>.schemaProperties",
-        );
-    }
+    validate::pulsar::sink_unsupported(&c, "Function Mesh sinks", &mut d);
     let connector::Prepared {
         base,
         resolved,

@@ -53,6 +53,14 @@ pub enum Package {
 }
 
 impl Package {
+    /// The package URL, when it is downloaded.
+    pub fn url(&self) -> String {
+        match self {
+            Self::Download { url, .. } => url.clone(),
+            Self::InImage(_) | Self::Missing => String::new(),
+        }
+    }
+
     /// The file the instance runs.
     pub fn file(&self) -> &str {
         match self {
@@ -356,6 +364,13 @@ fn package(
     )
 }
 
+fn retry_details(retries: Option<i32>, dead_letter_topic: Option<&String>) -> Option<RetryDetails> {
+    retries.map(|r| RetryDetails {
+        max_message_retries: r,
+        dead_letter_topic: string(dead_letter_topic),
+    })
+}
+
 fn secrets(s: Option<&BTreeMap<String, Value>>) -> (String, BTreeMap<String, Value>) {
     match s.filter(|s| !s.is_empty()) {
         Some(s) => (json_text(s), s.clone()),
@@ -477,14 +492,8 @@ pub(crate) fn function(
             ..SinkSpec::default()
         }),
         resources: Some(resources(c.resources.as_ref())),
-        package_url: match &package {
-            Package::Download { url, .. } => url.clone(),
-            _ => String::new(),
-        },
-        retry_details: retries.map(|r| RetryDetails {
-            max_message_retries: r,
-            dead_letter_topic: string(c.dead_letter_topic.as_ref()),
-        }),
+        package_url: package.url(),
+        retry_details: retry_details(retries, c.dead_letter_topic.as_ref()),
         secrets_map,
         runtime_flags: string(c.runtime_flags.as_ref()),
         component_type: ComponentType::Function,
@@ -567,10 +576,7 @@ pub(crate) fn source(c: &SourceConfig, ctx: &Context<'_>, s: &Settings<'_>, d: &
             ..SinkSpec::default()
         }),
         resources: Some(resources(c.resources.as_ref())),
-        package_url: match &package {
-            Package::Download { url, .. } => url.clone(),
-            _ => String::new(),
-        },
+        package_url: package.url(),
         secrets_map,
         runtime_flags: string(c.runtime_flags.as_ref()),
         component_type: ComponentType::Source,
@@ -588,23 +594,7 @@ pub(crate) fn source(c: &SourceConfig, ctx: &Context<'_>, s: &Settings<'_>, d: &
 
 /// A sink (`c` already inferred and validated).
 pub(crate) fn sink(c: &SinkConfig, ctx: &Context<'_>, s: &Settings<'_>, d: &mut Diagnostics) -> Built {
-    let transform = [
-        ("transformFunction", &c.transform_function),
-        ("transformFunctionClassName", &c.transform_function_class_name),
-        ("transformFunctionConfig", &c.transform_function_config),
-    ];
-    if let Some((field, _)) = transform.iter().find(|(_, v)| non_empty(v.as_ref()).is_some()) {
-        d.error(
-            *field,
-            "transform functions are not supported by mesh's StatefulSet target yet",
-        );
-    }
-    if c.topic_to_schema_properties.is_some() {
-        d.warning(
-            "topicToSchemaProperties",
-            "ignored, as Pulsar ignores it: use inputSpecs.<topic>.schemaProperties",
-        );
-    }
+    crate::validate::pulsar::sink_unsupported(c, "mesh's StatefulSet target yet", d);
     let (package, builtin) = package(Kind::Sink, "archive", c.archive.as_ref(), ctx, s, d);
     let (class, type_class) = connector_class(Kind::Sink, c.class_name.as_ref(), c.archive.as_ref(), ctx);
     if class.is_empty() && !matches!(package, Package::Missing) {
@@ -662,14 +652,8 @@ pub(crate) fn sink(c: &SinkConfig, ctx: &Context<'_>, s: &Settings<'_>, d: &mut 
             ..SinkSpec::default()
         }),
         resources: Some(resources(c.resources.as_ref())),
-        package_url: match &package {
-            Package::Download { url, .. } => url.clone(),
-            _ => String::new(),
-        },
-        retry_details: retries.map(|r| RetryDetails {
-            max_message_retries: r,
-            dead_letter_topic: string(c.dead_letter_topic.as_ref()),
-        }),
+        package_url: package.url(),
+        retry_details: retry_details(retries, c.dead_letter_topic.as_ref()),
         secrets_map,
         runtime_flags: string(c.runtime_flags.as_ref()),
         component_type: ComponentType::Sink,

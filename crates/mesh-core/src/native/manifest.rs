@@ -169,15 +169,26 @@ pub(crate) fn resources(cpu: f64, ram: i64, s: &Settings<'_>, opts: &RuntimeOpts
     }
 }
 
+/// What the Service and the StatefulSet of a component share.
+pub(crate) struct Job<'a> {
+    pub name: &'a str,
+    pub namespace: &'a str,
+    pub selector: &'a BTreeMap<String, String>,
+    pub labels: &'a BTreeMap<String, String>,
+    pub opts: &'a RuntimeOpts,
+    pub settings: &'a Settings<'a>,
+}
+
 /// The headless Service: one `grpc` port, selecting the pods.
-pub(crate) fn service(
-    name: &str,
-    namespace: &str,
-    selector: &BTreeMap<String, String>,
-    labels: &BTreeMap<String, String>,
-    opts: &RuntimeOpts,
-    s: &Settings<'_>,
-) -> Service {
+pub(crate) fn service(job: &Job<'_>) -> Service {
+    let Job {
+        name,
+        namespace,
+        selector,
+        labels,
+        opts,
+        settings: s,
+    } = *job;
     Service {
         metadata: ObjectMeta {
             name: Some(name.to_owned()),
@@ -235,17 +246,15 @@ fn secret_env(secrets: &BTreeMap<String, Value>) -> Vec<EnvVar> {
 }
 
 /// The StatefulSet: `Parallel` pods, one per instance, with the function container.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn stateful_set(
-    name: &str,
-    namespace: &str,
-    selector: &BTreeMap<String, String>,
-    labels: &BTreeMap<String, String>,
-    opts: &RuntimeOpts,
-    s: &Settings<'_>,
-    pod: Pod<'_>,
-    d: &mut Diagnostics,
-) -> StatefulSet {
+pub(crate) fn stateful_set(job: &Job<'_>, pod: Pod<'_>, d: &mut Diagnostics) -> StatefulSet {
+    let Job {
+        name,
+        namespace,
+        selector,
+        labels,
+        opts,
+        settings: s,
+    } = *job;
     let image = s.image_for(
         match pod.runtime {
             Runtime::Java => "JAVA",

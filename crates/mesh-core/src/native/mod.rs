@@ -328,17 +328,16 @@ pub fn convert(component: Component, ctx: &Context<'_>) -> Result<Native, Diagno
         auth_secret: secret.as_ref().and_then(|x| x.metadata.name.clone()),
         replicas: details.parallelism,
     };
-    let service = manifest::service(&job_name, &job_namespace, &selector, &labels, &opts, &s);
-    let stateful_set = manifest::stateful_set(
-        &job_name,
-        &job_namespace,
-        &selector,
-        &labels,
-        &opts,
-        &s,
-        pod,
-        &mut d,
-    );
+    let job = manifest::Job {
+        name: &job_name,
+        namespace: &job_namespace,
+        selector: &selector,
+        labels: &labels,
+        opts: &opts,
+        settings: &s,
+    };
+    let service = manifest::service(&job);
+    let stateful_set = manifest::stateful_set(&job, pod, &mut d);
     if d.has_errors() {
         return Err(d);
     }

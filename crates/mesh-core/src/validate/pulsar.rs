@@ -502,6 +502,31 @@ pub fn source(c: &SourceConfig) -> Diagnostics {
     d
 }
 
+/// What a sink config asks that `target` cannot do (transform functions: an error), and what
+/// Pulsar ignores (`topicToSchemaProperties`: a warning).
+pub fn sink_unsupported(c: &SinkConfig, target: &str, d: &mut Diagnostics) {
+    let transform = [
+        ("transformFunction", &c.transform_function),
+        ("transformFunctionClassName", &c.transform_function_class_name),
+        ("transformFunctionConfig", &c.transform_function_config),
+    ];
+    if let Some((field, _)) = transform
+        .iter()
+        .find(|(_, v)| v.as_deref().is_some_and(|v| !v.is_empty()))
+    {
+        d.error(
+            *field,
+            format!("transform functions are not supported by {target}"),
+        );
+    }
+    if c.topic_to_schema_properties.is_some() {
+        d.warning(
+            "topicToSchemaProperties",
+            "ignored, as Pulsar ignores it: use inputSpecs.<topic>.schemaProperties",
+        );
+    }
+}
+
 /// Pulsar's checks of a sink config (`SinkConfigUtils.validateAndExtractDetails`), on an inferred config.
 pub fn sink(c: &SinkConfig) -> Diagnostics {
     let mut d = Diagnostics::new();
