@@ -99,7 +99,7 @@ impl RuntimeOpts {
     pub fn from_worker(config: &BTreeMap<String, Value>, path: &str) -> Result<RuntimeOpts, Diagnostics> {
         let value = Value::Object(config.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
         // The fast read; the slow one only to say where every problem is.
-        if let Ok(o) = serde_json::from_value(value.clone()) {
+        if let Ok(o) = RuntimeOpts::deserialize(&value) {
             return Ok(o);
         }
         crate::document::from_value(value).map_err(|e| e.into_iter().map(|d| under(path, d)).collect())

@@ -200,6 +200,13 @@ fn client_auth(
             "authenticationEnabled",
             "no caller: the pods use the worker's broker client auth; mesh serve gives each function its caller's token instead",
         );
+        if auth.params.as_deref().is_some_and(|p| !p.starts_with("file://")) {
+            // The value itself is never repeated.
+            d.warning(
+                "brokerClientAuthenticationParameters",
+                "written into the StatefulSet's command in clear: anyone who can read StatefulSets sees it; name a file in the image instead (file:///...)",
+            );
+        }
         return (Some(auth), None);
     };
     let Some(token) = caller.bearer_token.as_ref().filter(|t| !t.is_empty()) else {

@@ -398,6 +398,14 @@ fn test_custom_kubernetes_download_commands_with_auth_without_auth_spec() {
     );
     assert!(s.starts_with(&expected), "{s}");
     assert!(s.contains(" --use_tls false --tls_allow_insecure false --hostname_verification_enabled false "));
+    // Credentials in the spec are said to be there, without repeating them.
+    let n = run(&worker(AUTH_WORKER), function("jar", ""));
+    let w = n
+        .warnings
+        .iter()
+        .find(|w| w.path == "brokerClientAuthenticationParameters")
+        .unwrap();
+    assert!(!w.message.contains("authParamValue1"));
     // A request that is authenticated but carries no token cannot hand the function one.
     let w = worker(AUTH_WORKER);
     let auth = AuthContext {
