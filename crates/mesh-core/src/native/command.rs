@@ -3,6 +3,8 @@
 //! write it, with every word quoted for the shell (Pulsar joined them bare, so auth parameters
 //! with spaces, or a `'` in the function details, broke the script).
 
+use std::borrow::Cow;
+
 use super::build::{Built, Package};
 use super::details::{FunctionDetails, Runtime};
 use super::settings::{SecretsProvider, Settings};
@@ -16,18 +18,18 @@ pub const MAX_BUFFERED_TUPLES: i32 = 1024;
 
 /// One word of the script: literal text (quoted as needed) or shell syntax (as is).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Word {
+pub(crate) enum Word<'a> {
     /// Literal text.
-    Lit(String),
+    Lit(Cow<'a, str>),
     /// Shell syntax: `&&`, `$SHARD_ID`, the user's runtime flags.
-    Sh(String),
+    Sh(Cow<'a, str>),
 }
 
-fn lit(s: impl Into<String>) -> Word {
+fn lit<'a>(s: impl Into<Cow<'a, str>>) -> Word<'a> {
     Word::Lit(s.into())
 }
 
-fn sh(s: impl Into<String>) -> Word {
+fn sh<'a>(s: impl Into<Cow<'a, str>>) -> Word<'a> {
     Word::Sh(s.into())
 }
 
@@ -67,7 +69,7 @@ pub fn quote(s: &str) -> String {
     out
 }
 
-fn render(words: &[Word]) -> String {
+fn render(words: &[Word<'_>]) -> String {
     let len: usize = words
         .iter()
         .map(|w| match w {
@@ -142,7 +144,7 @@ pub fn function_id(details: &FunctionDetails) -> String {
     )
 }
 
-fn download(i: &Instance<'_>, url: &str, file: &str) -> Vec<Word> {
+fn download<'a>(i: &'a Instance<'a>, url: &'a str, file: &'a str) -> Vec<Word<'a>> {
     let s = i.settings;
     let mut w = vec![
         lit(&s.admin_cli),
@@ -195,7 +197,7 @@ fn metrics_port(s: &Settings<'_>) -> String {
     s.metrics_port.unwrap_or(0).to_string()
 }
 
-fn java(i: &Instance<'_>) -> Vec<Word> {
+fn java<'a>(i: &'a Instance<'a>) -> Vec<Word<'a>> {
     let s = i.settings;
     let d = &i.built.details;
     let level = if d.log_level.trim().is_empty() {
@@ -255,7 +257,7 @@ fn java(i: &Instance<'_>) -> Vec<Word> {
     w
 }
 
-fn python(i: &Instance<'_>) -> Vec<Word> {
+fn python<'a>(i: &'a Instance<'a>) -> Vec<Word<'a>> {
     let s = i.settings;
     let d = &i.built.details;
     let mut w = vec![
@@ -295,7 +297,7 @@ fn python(i: &Instance<'_>) -> Vec<Word> {
     w
 }
 
-fn shared(i: &Instance<'_>, w: &mut Vec<Word>) {
+fn shared<'a>(i: &'a Instance<'a>, w: &mut Vec<Word<'a>>) {
     let s = i.settings;
     let d = &i.built.details;
     w.extend([
@@ -486,7 +488,7 @@ fn guarantee_number(d: &FunctionDetails) -> i32 {
     }
 }
 
-fn go(i: &Instance<'_>) -> Vec<Word> {
+fn go<'a>(i: &'a Instance<'a>) -> Vec<Word<'a>> {
     let file = i.built.package.file();
     let config = go_config(i);
     let mark = serde_json::to_string(SHARD_MARK).unwrap_or_default();
@@ -510,7 +512,7 @@ fn quote_always(s: &str) -> String {
 }
 
 /// The words of the instance alone (`getProcessArgs`): what follows the download and shard id.
-pub(crate) fn process_words(i: &Instance<'_>) -> Vec<Word> {
+pub(crate) fn process_words<'a>(i: &'a Instance<'a>) -> Vec<Word<'a>> {
     match i.built.details.runtime {
         Runtime::Go => go(i),
         Runtime::Java => {
