@@ -55,7 +55,7 @@ pub(crate) fn selector_labels(
         ("tenant".to_owned(), to_valid_label_value(tenant)),
         ("name".to_owned(), to_valid_label_value(name)),
     ]);
-    for (k, v) in &s.custom_labels {
+    for (k, v) in s.custom_labels.into_iter().flatten() {
         let path = join("functionRuntimeFactoryConfigs.customLabels", k);
         if labels.contains_key(k) {
             d.warning(

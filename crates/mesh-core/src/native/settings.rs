@@ -44,7 +44,7 @@ pub struct Settings<'a> {
     /// `pulsarDockerImageName` (default `apachepulsar/pulsar`).
     pub image: String,
     /// `functionDockerImages`.
-    pub images: Option<BTreeMap<String, String>>,
+    pub images: Option<&'a BTreeMap<String, String>>,
     /// `imagePullPolicy` (default `IfNotPresent`).
     pub image_pull_policy: String,
     /// `pulsarRootDir` (default `/pulsar`).
@@ -66,7 +66,7 @@ pub struct Settings<'a> {
     /// Python only.
     pub python_extra_dependency_repository: Option<String>,
     /// `customLabels`.
-    pub custom_labels: BTreeMap<String, String>,
+    pub custom_labels: Option<&'a BTreeMap<String, String>>,
     /// `percentMemoryPadding`.
     pub percent_memory_padding: i32,
     /// `cpuOverCommitRatio`.
@@ -251,7 +251,10 @@ impl<'a> Settings<'a> {
             image: non_empty(f.pulsar_docker_image_name.as_ref())
                 .unwrap_or("apachepulsar/pulsar")
                 .to_owned(),
-            images: f.function_docker_images.clone(),
+            images: worker
+                .function_runtime_factory_configs
+                .as_ref()
+                .and_then(|f| f.function_docker_images.as_ref()),
             image_pull_policy: non_empty(f.image_pull_policy.as_ref())
                 .unwrap_or("IfNotPresent")
                 .to_owned(),
@@ -268,7 +271,10 @@ impl<'a> Settings<'a> {
                 .map(str::to_owned),
             python_extra_dependency_repository: non_empty(f.python_extra_dependency_repository.as_ref())
                 .map(str::to_owned),
-            custom_labels: f.custom_labels.clone().unwrap_or_default(),
+            custom_labels: worker
+                .function_runtime_factory_configs
+                .as_ref()
+                .and_then(|f| f.custom_labels.as_ref()),
             percent_memory_padding,
             cpu_over_commit_ratio,
             memory_over_commit_ratio,
@@ -288,7 +294,7 @@ impl<'a> Settings<'a> {
     /// else `pulsarDockerImageName`. Pulsar leaves the image empty when the map lacks the
     /// runtime; mesh falls back to `pulsarDockerImageName` and says so.
     pub fn image_for(&self, runtime: &str, d: &mut Diagnostics) -> String {
-        let Some(m) = &self.images else {
+        let Some(m) = self.images else {
             return self.image.clone();
         };
         if let Some(i) = m.get(runtime).filter(|i| !i.is_empty()) {
